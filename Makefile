@@ -1,0 +1,36 @@
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP_FLAGS := --disable-pip-version-check --quiet
+STAMP := $(VENV)/.installed
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install demo test lint format bench clean
+
+install: $(STAMP)
+
+# Re-installs only when the project's dependency files change.
+$(STAMP): pyproject.toml requirements/constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt torch==2.13.0
+	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+demo: install
+	$(VENV)/bin/triagebot demo
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check bot tests migrations
+	$(VENV)/bin/ruff format --check bot tests migrations
+
+format: install
+	$(VENV)/bin/ruff check --fix bot tests migrations
+	$(VENV)/bin/ruff format bot tests migrations
+
+clean:
+	rm -rf $(VENV) data index/builds

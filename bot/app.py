@@ -1,0 +1,78 @@
+"""The composition root: settings in, a ready triage service (and its parts) out.
+
+The CLI and the Discord bot both build one `TriagebotApp` at start-up; the model is
+loaded once, lazily, the first time something needs it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from bot.redflags import RedFlagChecker
+from bot.retrieval.builder import BuildManifest, IndexBuilder
+from bot.retrieval.encoder import Encoder, load_encoder
+from bot.retrieval.retriever import Retriever
+from bot.settings import Settings
+from bot.store.answers import AnswerRepository
+from bot.store.database import Database
+from bot.store.embedding_cache import SqlEmbeddingCache
+from bot.store.indexes import record_build
+from bot.triage import TriageService
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class TriagebotApp:
+    settings: Settings
+    database: Database
+    _encoder: Encoder | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, encoder: Encoder | None = None) -> TriagebotApp:
+        """Open (and, when brand new, migrate) the store; the model loads on first use."""
+        database = Database(settings.resolved_database_url)
+        database.ensure_ready()
+        return cls(settings=settings, database=database, _encoder=encoder)
+
+    @property
+    def encoder(self) -> Encoder:
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = load_encoder(self.settings.embedding_model)
+            return self._encoder
+
+    @cached_property
+    def checker(self) -> RedFlagChecker:
+        return RedFlagChecker.default()
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.settings.index_root, self.encoder)
+
+    @cached_property
+    def service(self) -> TriageService:
+        return TriageService(self.checker, self.retriever, self.database)
+
+    def builder(self) -> IndexBuilder:
+        return IndexBuilder(
+            self.settings.index_root, self.encoder, SqlEmbeddingCache(self.database)
+        )
+
+    def rebuild_index(
+        self, scope: str, *, full: bool = False, progress: Progress | None = None
+    ) -> BuildManifest:
+        """Build the index of `scope` from its active answers and make it current."""
+        with self.database.session() as session:
+            records = AnswerRepository(session).active_records(scope)
+        manifest = self.builder().build(scope, records, full=full, progress=progress)
+        with self.database.session() as session:
+            record_build(session, manifest)
+        return manifest
+
+    def close(self) -> None:
+        self.database.dispose()

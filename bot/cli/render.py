@@ -1,0 +1,59 @@
+"""Terminal rendering of a TriageResult: the referral first, then the cited answers."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import click
+
+from bot.triage import ADVICE_WITHHELD, TriageResult
+
+LEVEL_COLOURS = {"emergency": "red", "urgent": "red", "soon": "yellow"}
+LEVEL_HEADINGS = {
+    "emergency": "EMERGENCY - get help now",
+    "urgent": "URGENT - see a doctor today",
+    "soon": "See a clinician soon",
+}
+DISCLAIMER = "Community answers, not medical advice."
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+def highlight(excerpt: str) -> str:
+    """Turn the excerpt's **marked** sentences into bold terminal text."""
+    return _BOLD.sub(lambda m: click.style(m.group(1), bold=True), excerpt)
+
+
+def render_result(result: TriageResult, width: int = 88) -> str:
+    lines: list[str] = []
+    report = result.red_flags
+    level = report.level.value
+    if level != "none":
+        colour = LEVEL_COLOURS.get(level, "yellow")
+        lines.append(click.style(f"!! {LEVEL_HEADINGS.get(level, level)}", fg=colour, bold=True))
+        if report.message:
+            lines.extend(textwrap.wrap(report.message, width))
+        for flag in report.flags:
+            lines.append(f'   - {flag.title} (because: "{flag.evidence}")')
+        lines.append("")
+    if result.advice_withheld:
+        lines.extend(textwrap.wrap(ADVICE_WITHHELD, width))
+        return "\n".join(lines)
+    if result.no_answer:
+        lines.append("No curated answer fits this question well enough yet.")
+        lines.append("It has been queued for the moderators (`triagebot unanswered`).")
+        return "\n".join(lines)
+    for number, answer in enumerate(result.answers, start=1):
+        lines.append(click.style(f"{number}. {answer.title}", bold=True, fg="cyan"))
+        for paragraph in answer.excerpt.split("\n"):
+            # Highlight before wrapping so that a marked sentence may span lines.
+            wrapped = textwrap.wrap(highlight(paragraph), width - 3) or [""]
+            lines.extend("   " + line for line in wrapped)
+        credit = f"   by {answer.author}"
+        if answer.source_url:
+            credit += f" - {answer.source_url}"
+        lines.append(click.style(credit, dim=True))
+        lines.append(click.style(f"   [{answer.id}, score {answer.score:.2f}]", dim=True))
+        lines.append("")
+    lines.append(click.style(DISCLAIMER, dim=True))
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The curated corpus: the answer record, its file formats, importing and exporting."""

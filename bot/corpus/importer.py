@@ -1,0 +1,90 @@
+"""Importing corpus files into the store: all or nothing, idempotent, with revisions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.corpus.formats import read_corpus
+from bot.corpus.records import AnswerRecord
+from bot.errors import CorpusError
+from bot.store.answers import Change, save_all
+from bot.store.database import Database
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def describe(self) -> str:
+        return (
+            f"{self.total} answers: {self.created} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+def is_discourse_file(path: Path) -> bool:
+    """A .json file is taken as a Discourse topic (`/t/<id>.json`)."""
+    return path.is_file() and path.suffix.lower() == ".json"
+
+
+def read_import_source(
+    path: Path, *, forum_url: str | None = None, posts: Collection[int] | None = None
+) -> list[AnswerRecord]:
+    """The records at `path`: corpus files (.md/.jsonl, a file or a folder) or a Discourse
+    topic .json file (which needs the forum's address for the source links)."""
+    if is_discourse_file(path):
+        from bot.corpus.discourse import load_discourse_topic, records_from_discourse_topic
+
+        if not forum_url:
+            raise CorpusError(
+                f"{path} is a Discourse topic; pass --forum-url https://your.forum "
+                "so that each answer links to its post"
+            )
+        topic = load_discourse_topic(path)
+        return records_from_discourse_topic(
+            topic, forum_url=forum_url, posts=posts, source=str(path)
+        )
+    if posts:
+        raise CorpusError("--posts only applies to a Discourse topic .json file")
+    return read_corpus(path)
+
+
+def import_records(
+    database: Database, records: Sequence[AnswerRecord], scope: str, actor: str, note: str
+) -> ImportSummary:
+    """Write `records` into `scope` in one transaction: all of them or none."""
+    with database.session() as session:
+        counts = save_all(session, records, scope, actor, note)
+    return ImportSummary(
+        created=counts[Change.CREATED],
+        updated=counts[Change.UPDATED],
+        unchanged=counts[Change.UNCHANGED],
+    )
+
+
+def parse_post_numbers(text: str | None) -> set[int] | None:
+    """'2,5' -> {2, 5}; None stays None."""
+    if text is None:
+        return None
+    try:
+        numbers = {int(part) for part in text.split(",") if part.strip()}
+    except ValueError:
+        raise CorpusError(f"--posts takes post numbers like 2,5 (got '{text}')") from None
+    if not numbers:
+        raise CorpusError("--posts needs at least one post number, like 2,5")
+    return numbers
+
+
+def summary_json(summary: ImportSummary) -> str:
+    return json.dumps(
+        {"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged}
+    )

@@ -1,0 +1,61 @@
+"""The answer record as it travels between files, the store and the retriever."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,118}[a-z0-9]$")
+REQUIRED_FIELDS = ("id", "title", "body", "author")
+OPTIONAL_FIELDS = ("question", "source_url", "tags")
+KNOWN_FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where a record came from, so that errors can name the file and line."""
+
+    path: str
+    line: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One curated answer in the interchange format of DESIGN.md."""
+
+    id: str
+    title: str
+    body: str
+    author: str
+    question: str | None = None
+    source_url: str | None = None
+    tags: tuple[str, ...] = ()
+    origin: SourceLocation | None = field(default=None, compare=False)
+
+    def content_hash(self) -> str:
+        """A stable hash of everything a reader sees; equal records hash equally."""
+        payload = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict[str, object]:
+        """The record as interchange fields, optional ones left out when empty."""
+        data: dict[str, object] = {"id": self.id, "title": self.title}
+        if self.question:
+            data["question"] = self.question
+        data["author"] = self.author
+        if self.source_url:
+            data["source_url"] = self.source_url
+        data["tags"] = list(self.tags)
+        data["body"] = self.body
+        return data
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """Turn a title into an id-shaped slug ("Tight L3?" -> "tight-l3")."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "answer"

@@ -1,0 +1,1 @@
+"""Evaluation of the core against the curated evaluation sets in ``corpus/eval``."""

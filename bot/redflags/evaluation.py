@@ -1,0 +1,327 @@
+"""Evaluating the red-flag check on a labelled set of messages.
+
+The set (``corpus/eval/redflags.jsonl``) has one JSON object per line::
+
+    {"text": "...", "expected_level": "emergency|urgent|soon|none", "rule": "id or null",
+     "context": "positive|negated|hypothetical|educational|historical|third_person|lookalike|...",
+     "split": "tune|holdout"}
+
+A message counts as caught at a level when the report's level is at least the expected
+one. Figures are computed for the whole set and per split: sensitivity and specificity
+per level, any-flag sensitivity, under- and over-triage, per-context figures, and the
+false-alarm share: benign, negated, hypothetical, educational, historical and look-alike
+messages (expected none) raised to urgent or emergency.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.errors import TriagebotError
+from bot.paths import eval_dir
+from bot.redflags.checker import RedFlagChecker
+from bot.redflags.report import Level, RedFlagReport
+
+CONTEXTS = (
+    "positive",
+    "third_person",
+    "negated",
+    "hypothetical",
+    "educational",
+    "historical",
+    "lookalike",
+    "benign",
+)
+SPLITS = ("tune", "holdout")
+RAISED_LEVELS = (Level.EMERGENCY, Level.URGENT, Level.SOON)
+# Contexts whose messages describe no current red flag of the member's own.
+NON_POSITIVE_CONTEXTS = (
+    "negated",
+    "hypothetical",
+    "educational",
+    "historical",
+    "lookalike",
+    "benign",
+)
+# Emergency rules that may never be missed (the targets of the evaluation test).
+CRITICAL_RULES = ("cauda-equina", "stroke", "exertional-chest-pain", "concussion-red-flags")
+TARGETS = {
+    "emergency_sensitivity": 0.98,
+    "any_flag_sensitivity": 0.95,
+    "false_alarm_share": 0.05,
+}
+
+
+@dataclass(frozen=True)
+class EvalExample:
+    text: str
+    expected_level: Level
+    rule: str | None
+    context: str
+    split: str
+
+
+def default_examples_path() -> Path:
+    return eval_dir() / "redflags.jsonl"
+
+
+def load_examples(path: Path | str | None = None) -> list[EvalExample]:
+    """The labelled messages of a .jsonl file (default: ``corpus/eval/redflags.jsonl``)."""
+    source = Path(path) if path is not None else default_examples_path()
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise TriagebotError(f"{source}: red-flag evaluation set not found") from None
+    examples = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise TriagebotError(f"{where}: not valid JSON ({error.msg})") from None
+        examples.append(_example(raw, where))
+    if not examples:
+        raise TriagebotError(f"{source}: no examples")
+    return examples
+
+
+def _example(raw: Any, where: str) -> EvalExample:
+    if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
+        raise TriagebotError(f"{where}: each line needs a 'text' string")
+    try:
+        level = Level.parse(str(raw.get("expected_level", "")))
+    except ValueError as error:
+        raise TriagebotError(f"{where}: {error}") from None
+    context = raw.get("context")
+    if context not in CONTEXTS:
+        raise TriagebotError(f"{where}: context must be one of {', '.join(CONTEXTS)}")
+    split = raw.get("split")
+    if split not in SPLITS:
+        raise TriagebotError(f"{where}: split must be 'tune' or 'holdout'")
+    rule = raw.get("rule")
+    if rule is not None and not isinstance(rule, str):
+        raise TriagebotError(f"{where}: rule must be a rule id or null")
+    return EvalExample(raw["text"], level, rule, context, split)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    example: EvalExample
+    report: RedFlagReport
+
+    @property
+    def got(self) -> Level:
+        return self.report.level
+
+    @property
+    def rule_hit(self) -> bool:
+        return self.example.rule in {flag.id for flag in self.report.flags}
+
+
+def evaluate(checker: RedFlagChecker, examples: Sequence[EvalExample]) -> dict[str, Any]:
+    """Run every example through `checker`; figures overall, per split, and timings."""
+    outcomes: list[_Outcome] = []
+    durations: list[float] = []
+    for example in examples:
+        started = time.perf_counter()
+        report = checker.check(example.text)
+        durations.append((time.perf_counter() - started) * 1000)
+        outcomes.append(_Outcome(example, report))
+    result: dict[str, Any] = {
+        "examples": len(outcomes),
+        "semantic": checker.semantic is not None,
+        "overall": _metrics(outcomes),
+        "splits": {
+            split: _metrics([o for o in outcomes if o.example.split == split]) for split in SPLITS
+        },
+        "timing_ms": {
+            "p50": round(statistics.median(durations), 3) if durations else 0.0,
+            "p95": round(_percentile(durations, 0.95), 3),
+            "max": round(max(durations, default=0.0), 3),
+        },
+    }
+    result["target_failures"] = target_failures(result)
+    return result
+
+
+def _metrics(outcomes: list[_Outcome]) -> dict[str, Any]:
+    per_level = {}
+    for level in RAISED_LEVELS:
+        positives = [o for o in outcomes if o.example.expected_level is level]
+        negatives = [o for o in outcomes if o.example.expected_level < level]
+        caught = sum(o.got >= level for o in positives)
+        cleared = sum(o.got < level for o in negatives)
+        per_level[level.value] = {
+            "positives": len(positives),
+            "caught": caught,
+            "sensitivity": _ratio(caught, len(positives)),
+            "negatives": len(negatives),
+            "cleared": cleared,
+            "specificity": _ratio(cleared, len(negatives)),
+        }
+    flagged = [o for o in outcomes if o.example.expected_level is not Level.NONE]
+    flagged_caught = sum(o.got is not Level.NONE for o in flagged)
+    quiet = [
+        o
+        for o in outcomes
+        if o.example.context in NON_POSITIVE_CONTEXTS and o.example.expected_level is Level.NONE
+    ]
+    alarms = [o for o in quiet if o.got >= Level.URGENT]
+    with_rule = [o for o in flagged if o.example.rule]
+    return {
+        "count": len(outcomes),
+        "per_level": per_level,
+        "any_flag": {
+            "positives": len(flagged),
+            "caught": flagged_caught,
+            "sensitivity": _ratio(flagged_caught, len(flagged)),
+        },
+        "false_alarm": {
+            "messages": len(quiet),
+            "raised_urgent_or_emergency": len(alarms),
+            "share": _ratio(len(alarms), len(quiet), empty=0.0),
+            "raised_at_all": sum(o.got is not Level.NONE for o in quiet),
+        },
+        "under_triage": sum(o.got < o.example.expected_level for o in outcomes),
+        "over_triage": sum(o.got > o.example.expected_level for o in outcomes),
+        "exact_level": sum(o.got is o.example.expected_level for o in outcomes),
+        "rule_recall": {
+            "expected": len(with_rule),
+            "raised": sum(o.rule_hit for o in with_rule),
+        },
+        "per_context": {
+            context: _context_metrics([o for o in outcomes if o.example.context == context])
+            for context in CONTEXTS
+            if any(o.example.context == context for o in outcomes)
+        },
+        "critical_misses": [
+            _row(o)
+            for o in outcomes
+            if o.example.expected_level is Level.EMERGENCY
+            and o.example.rule in CRITICAL_RULES
+            and o.got is not Level.EMERGENCY
+        ],
+        "misses": [_row(o) for o in outcomes if o.got < o.example.expected_level],
+        "false_alarms": [_row(o) for o in alarms],
+    }
+
+
+def _context_metrics(outcomes: list[_Outcome]) -> dict[str, Any]:
+    expected_raised = [o for o in outcomes if o.example.expected_level is not Level.NONE]
+    return {
+        "count": len(outcomes),
+        "exact_level": sum(o.got is o.example.expected_level for o in outcomes),
+        "under_triage": sum(o.got < o.example.expected_level for o in outcomes),
+        "over_triage": sum(o.got > o.example.expected_level for o in outcomes),
+        "sensitivity": _ratio(
+            sum(o.got >= o.example.expected_level for o in expected_raised), len(expected_raised)
+        ),
+        "raised_urgent_or_emergency": sum(
+            o.got >= Level.URGENT for o in outcomes if o.example.expected_level is Level.NONE
+        ),
+    }
+
+
+def target_failures(result: dict[str, Any]) -> list[str]:
+    """Which targets are not met, overall and on the holdout split (empty: all met)."""
+    failures = []
+    for name, metrics in (("overall", result["overall"]), ("holdout", result["splits"]["holdout"])):
+        emergency = metrics["per_level"]["emergency"]["sensitivity"]
+        any_flag = metrics["any_flag"]["sensitivity"]
+        alarms = metrics["false_alarm"]["share"]
+        if emergency is not None and emergency < TARGETS["emergency_sensitivity"]:
+            failures.append(f"{name}: emergency sensitivity {emergency:.3f} < 0.98")
+        if any_flag is not None and any_flag < TARGETS["any_flag_sensitivity"]:
+            failures.append(f"{name}: any-flag sensitivity {any_flag:.3f} < 0.95")
+        if alarms is not None and alarms > TARGETS["false_alarm_share"]:
+            failures.append(f"{name}: false-alarm share {alarms:.3f} > 0.05")
+        for row in metrics["critical_misses"]:
+            failures.append(f"{name}: missed {row['rule']} emergency: {row['text']!r}")
+    return failures
+
+
+def format_report(result: dict[str, Any]) -> str:
+    """A terminal summary: one block per split, then the misses and false alarms."""
+    lines = [
+        f"Red-flag evaluation: {result['examples']} messages"
+        f" (semantic matcher {'on' if result['semantic'] else 'off'});"
+        f" p50 {result['timing_ms']['p50']:.2f} ms,"
+        f" p95 {result['timing_ms']['p95']:.2f} ms per check",
+        "",
+        f"{'':22}{'all':>10}{'tune':>10}{'holdout':>10}",
+    ]
+    blocks = [result["overall"], result["splits"]["tune"], result["splits"]["holdout"]]
+
+    def row(label: str, values: Iterable[str]) -> None:
+        lines.append(f"{label:22}" + "".join(f"{v:>10}" for v in values))
+
+    row("messages", (str(b["count"]) for b in blocks))
+    for level in RAISED_LEVELS:
+        key = level.value
+        row(f"{key} sensitivity", (_fmt(b["per_level"][key]["sensitivity"]) for b in blocks))
+        row(f"{key} specificity", (_fmt(b["per_level"][key]["specificity"]) for b in blocks))
+    row("any-flag sensitivity", (_fmt(b["any_flag"]["sensitivity"]) for b in blocks))
+    row("false-alarm share", (_fmt(b["false_alarm"]["share"]) for b in blocks))
+    row("under-triage", (str(b["under_triage"]) for b in blocks))
+    row("over-triage", (str(b["over_triage"]) for b in blocks))
+    row("exact level", (str(b["exact_level"]) for b in blocks))
+    lines.append("")
+    lines.append("per context (all): count / exact / under / over")
+    for context, figures in result["overall"]["per_context"].items():
+        lines.append(
+            f"  {context:14}{figures['count']:>5}{figures['exact_level']:>6}"
+            f"{figures['under_triage']:>6}{figures['over_triage']:>6}"
+        )
+    misses = result["overall"]["misses"]
+    lines.append("")
+    lines.append(f"misses (report below expected): {len(misses)}")
+    for miss in misses:
+        lines.append(
+            f"  [{miss['split']}] expected {miss['expected']}, got {miss['got']}: {miss['text']}"
+        )
+    alarms = result["overall"]["false_alarms"]
+    quiet = "/".join(NON_POSITIVE_CONTEXTS)
+    lines.append(f"false alarms (urgent or emergency on a {quiet} message): {len(alarms)}")
+    for alarm in alarms:
+        flags = ", ".join(alarm["flags"])
+        lines.append(f"  [{alarm['split']}] got {alarm['got']} ({flags}): {alarm['text']}")
+    failures = result.get("target_failures") or []
+    lines.append("")
+    lines.append("targets met" if not failures else "TARGETS NOT MET:")
+    lines.extend(f"  {failure}" for failure in failures)
+    return "\n".join(lines)
+
+
+def _row(outcome: _Outcome) -> dict[str, Any]:
+    return {
+        "text": outcome.example.text,
+        "expected": outcome.example.expected_level.value,
+        "got": outcome.got.value,
+        "rule": outcome.example.rule,
+        "context": outcome.example.context,
+        "split": outcome.example.split,
+        "flags": [flag.id for flag in outcome.report.flags],
+    }
+
+
+def _ratio(part: int, whole: int, empty: float | None = None) -> float | None:
+    return round(part / whole, 4) if whole else empty
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]

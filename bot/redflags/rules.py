@@ -1,0 +1,384 @@
+"""Loading and validating the red-flag rules file (``corpus/redflags/rules.yaml``).
+
+The file is data that clinicians and moderators review, so every mistake in it is
+reported as one line naming the file and the rule. Its shape::
+
+    version: 3
+    reviewed: 2025-01-31
+    terms:                      # named regex alternatives, used as @name in patterns
+      pee: ['pee', 'wee', 'urinate']
+    rules:
+      - id: cauda-equina
+        level: emergency        # emergency | urgent | soon
+        title: Possible cauda equina syndrome
+        referral: Go to an emergency department now or call {emergency_number} ...
+        referral_other: Get them to ...       # optional: wording for a helper
+        guidance: [NICE NG59 ...]             # what the rule rests on, by name
+        superseded_by: [other-rule]           # optional: drop this flag when that one fires
+        patterns:
+          - any: ['@saddle numb']             # one group: any alternative matches
+          - all: ['@incontinence', ['@back_pain', '@sciatica']]   # every group must match
+            except: ['@effort_leak']          # not when this is in a matched sentence
+            within: sentence                  # all groups in one sentence (default: message)
+          - all:
+              - {any: ['@cancer_history'], history_ok: true}    # past history is the flag
+              - '@back_pain'
+        must_catch: [...]                     # lay phrasings the rule must raise
+        third_person: [...]                   # the same, about someone else
+        must_not_catch:                       # phrasings it must not raise, by kind
+          - {text: 'no numbness at all', kind: negated}
+
+Patterns run over normalised text (see `bot.redflags.text`): lower case, no apostrophes,
+hyphens as spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import TriagebotError
+from bot.paths import corpus_dir
+from bot.redflags.report import Level
+
+EXAMPLE_KINDS = (
+    "negated",
+    "hypothetical",
+    "educational",
+    "historical",
+    "lookalike",
+    "benign",
+    "third_person",
+)
+MIN_MUST_CATCH = 5
+MIN_MUST_NOT_CATCH = 3
+_RULE_KEYS = {
+    "id",
+    "level",
+    "title",
+    "referral",
+    "referral_other",
+    "guidance",
+    "superseded_by",
+    "patterns",
+    "must_catch",
+    "third_person",
+    "must_not_catch",
+}
+_PATTERN_KEYS = {"any", "all", "except", "within", "history_ok"}
+_TERM_REFERENCE = re.compile(r"@([a-z][a-z0-9_]*)")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class RulesError(TriagebotError):
+    """The red-flag rules file is invalid; the message names the file and the rule."""
+
+
+def default_rules_path() -> Path:
+    return corpus_dir() / "redflags" / "rules.yaml"
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """Alternatives of which one must match; `history_ok` when past history counts."""
+
+    regex: re.Pattern[str]
+    history_ok: bool = False
+
+
+@dataclass(frozen=True)
+class Pattern:
+    groups: tuple[TermGroup, ...]
+    exclusions: re.Pattern[str] | None = None
+    same_sentence: bool = False
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: Level
+    title: str
+    referral: str
+    referral_other: str | None
+    guidance: tuple[str, ...]
+    patterns: tuple[Pattern, ...]
+    must_catch: tuple[str, ...]
+    third_person: tuple[str, ...]
+    must_not_catch: tuple[Example, ...]
+    superseded_by: tuple[str, ...] = ()
+
+    def render_referral(self, emergency_number: str | None, *, for_helper: bool = False) -> str:
+        template = self.referral_other if for_helper and self.referral_other else self.referral
+        return template.replace("{emergency_number}", emergency_number_words(emergency_number))
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    reviewed: str
+    rules: tuple[Rule, ...]
+    path: Path | None = None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def emergency_number_words(number: str | None) -> str:
+    """The configured emergency number, or region-neutral words when there is none."""
+    number = (number or "").strip()
+    return number if number else "your local emergency number"
+
+
+def load_rules(path: Path | str | None = None) -> RuleSet:
+    """Read and validate a rules file (default: ``corpus/redflags/rules.yaml``)."""
+    source = Path(path) if path is not None else default_rules_path()
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RulesError(f"{source}: red-flag rules file not found") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise RulesError(f"{source}{where}: {problem}; fix the YAML syntax") from None
+    return parse_rules(raw, source)
+
+
+def parse_rules(raw: Any, source: Path | str = "<rules>") -> RuleSet:
+    """Validate an already-parsed rules document."""
+    return _Parser(raw, Path(source)).parse()
+
+
+class _Parser:
+    def __init__(self, raw: Any, source: Path) -> None:
+        self.raw = raw
+        self.source = source
+        self.terms: dict[str, list[str]] = {}
+        self._expanded: dict[str, str] = {}
+        self._rule_id = ""
+
+    def fail(self, message: str) -> RulesError:
+        where = f"rule '{self._rule_id}': " if self._rule_id else ""
+        return RulesError(f"{self.source}: {where}{message}")
+
+    def parse(self) -> RuleSet:
+        if not isinstance(self.raw, Mapping):
+            raise self.fail("expected a mapping with 'version', 'reviewed', 'terms' and 'rules'")
+        for key in ("version", "reviewed", "rules"):
+            if key not in self.raw:
+                raise self.fail(f"missing top-level '{key}'")
+        reviewed = self.raw["reviewed"]
+        if not isinstance(reviewed, date | str):
+            raise self.fail("'reviewed' must be a date such as 2025-01-31")
+        terms = self.raw.get("terms") or {}
+        if not isinstance(terms, Mapping):
+            raise self.fail("'terms' must map names to lists of regular expressions")
+        for name, alternatives in terms.items():
+            if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise self.fail(f"term name {name!r} must be lower_snake_case")
+            self.terms[name] = self._string_list(alternatives, f"term '{name}'")
+        for name in self.terms:
+            self._compile(self._expand_term(name, ()), f"term '{name}'")
+        rules_raw = self.raw["rules"]
+        if not isinstance(rules_raw, list) or not rules_raw:
+            raise self.fail("'rules' must be a non-empty list")
+        rules = [self._rule(entry, index) for index, entry in enumerate(rules_raw, start=1)]
+        self._rule_id = ""
+        self._check_ids(rules)
+        return RuleSet(str(self.raw["version"]), str(reviewed), tuple(rules), self.source)
+
+    def _check_ids(self, rules: list[Rule]) -> None:
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.id in seen:
+                self._rule_id = rule.id
+                raise self.fail("duplicate rule id")
+            seen.add(rule.id)
+        for rule in rules:
+            for other in rule.superseded_by:
+                if other not in seen:
+                    self._rule_id = rule.id
+                    raise self.fail(f"superseded_by names unknown rule '{other}'")
+
+    def _rule(self, entry: Any, index: int) -> Rule:
+        self._rule_id = f"#{index}"
+        if not isinstance(entry, Mapping):
+            raise self.fail("each rule must be a mapping")
+        rule_id = entry.get("id")
+        if not isinstance(rule_id, str) or not _ID.match(rule_id):
+            raise self.fail("'id' must be a lower-case slug such as 'cauda-equina'")
+        self._rule_id = rule_id
+        unknown = set(entry) - _RULE_KEYS
+        if unknown:
+            raise self.fail(f"unknown field(s): {', '.join(sorted(map(str, unknown)))}")
+        for key in ("level", "title", "referral", "patterns", "must_catch", "must_not_catch"):
+            if key not in entry:
+                raise self.fail(f"missing '{key}'")
+        try:
+            level = Level.parse(str(entry["level"]))
+        except ValueError as error:
+            raise self.fail(str(error)) from None
+        if level is Level.NONE:
+            raise self.fail("a rule's level must be soon, urgent or emergency")
+        title = self._text(entry["title"], "title")
+        referral = self._referral(entry["referral"], "referral")
+        referral_other = (
+            self._referral(entry["referral_other"], "referral_other")
+            if entry.get("referral_other") is not None
+            else None
+        )
+        patterns_raw = entry["patterns"]
+        if not isinstance(patterns_raw, list) or not patterns_raw:
+            raise self.fail("'patterns' must be a non-empty list")
+        patterns = tuple(self._pattern(p, number) for number, p in enumerate(patterns_raw, start=1))
+        must_catch = self._string_list(entry["must_catch"], "must_catch")
+        if len(must_catch) < MIN_MUST_CATCH:
+            raise self.fail(f"needs at least {MIN_MUST_CATCH} must_catch examples")
+        third_person = self._string_list(entry.get("third_person") or [], "third_person")
+        must_not_catch = self._examples(entry["must_not_catch"])
+        if len(must_not_catch) < MIN_MUST_NOT_CATCH:
+            raise self.fail(f"needs at least {MIN_MUST_NOT_CATCH} must_not_catch examples")
+        guidance = self._string_list(entry.get("guidance") or [], "guidance")
+        if not guidance:
+            raise self.fail("'guidance' must name what the rule rests on")
+        superseded = self._string_list(entry.get("superseded_by") or [], "superseded_by")
+        return Rule(
+            id=rule_id,
+            level=level,
+            title=title,
+            referral=referral,
+            referral_other=referral_other,
+            guidance=tuple(guidance),
+            patterns=patterns,
+            must_catch=tuple(must_catch),
+            third_person=tuple(third_person),
+            must_not_catch=tuple(must_not_catch),
+            superseded_by=tuple(superseded),
+        )
+
+    def _pattern(self, raw: Any, number: int) -> Pattern:
+        label = f"pattern {number}"
+        if not isinstance(raw, Mapping):
+            raise self.fail(f"{label} must be a mapping with 'any' or 'all'")
+        unknown = set(raw) - _PATTERN_KEYS
+        if unknown:
+            raise self.fail(f"{label} has unknown key(s): {', '.join(sorted(map(str, unknown)))}")
+        if ("any" in raw) == ("all" in raw):
+            raise self.fail(f"{label} needs exactly one of 'any' or 'all'")
+        if "any" in raw:
+            groups = [self._group(raw, f"{label}", default_history=bool(raw.get("history_ok")))]
+        else:
+            items = raw["all"]
+            if not isinstance(items, list) or len(items) < 2:
+                raise self.fail(f"{label}: 'all' needs at least two groups")
+            groups = [
+                self._group(item, f"{label} group {i}", default_history=False)
+                for i, item in enumerate(items, start=1)
+            ]
+        exclusions = None
+        if raw.get("except"):
+            alternatives = self._string_list(raw["except"], f"{label} 'except'")
+            exclusions = self._compile(self._join(alternatives), f"{label} 'except'")
+        within = raw.get("within", "message")
+        if within not in ("message", "sentence"):
+            raise self.fail(f"{label}: 'within' must be 'message' or 'sentence'")
+        return Pattern(tuple(groups), exclusions, same_sentence=within == "sentence")
+
+    def _group(self, item: Any, label: str, *, default_history: bool) -> TermGroup:
+        history_ok = default_history
+        if isinstance(item, Mapping):
+            if "any" not in item:
+                raise self.fail(f"{label} must have 'any'")
+            history_ok = bool(item.get("history_ok", default_history))
+            item = item["any"]
+        alternatives = [item] if isinstance(item, str) else self._string_list(item, label)
+        if not alternatives:
+            raise self.fail(f"{label} is empty")
+        return TermGroup(self._compile(self._join(alternatives), label), history_ok)
+
+    def _join(self, alternatives: list[str]) -> str:
+        return "|".join(f"(?:{self._expand(a, ())})" for a in alternatives)
+
+    def _expand(self, expression: str, stack: tuple[str, ...]) -> str:
+        def replace(match: re.Match[str]) -> str:
+            return f"(?:{self._expand_term(match.group(1), stack)})"
+
+        return _TERM_REFERENCE.sub(replace, expression)
+
+    def _expand_term(self, name: str, stack: tuple[str, ...]) -> str:
+        if name in stack:
+            raise self.fail(f"term '@{name}' refers to itself ({' -> '.join((*stack, name))})")
+        if name not in self.terms:
+            raise self.fail(f"unknown term '@{name}'")
+        if name not in self._expanded:
+            self._expanded[name] = "|".join(
+                f"(?:{self._expand(alt, (*stack, name))})" for alt in self.terms[name]
+            )
+        return self._expanded[name]
+
+    def _compile(self, expression: str, label: str) -> re.Pattern[str]:
+        try:
+            return re.compile(expression)
+        except re.error as error:
+            raise self.fail(f"{label} is not a valid regular expression ({error})") from None
+
+    def _text(self, value: Any, label: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"'{label}' must be non-empty text")
+        return " ".join(value.split())
+
+    def _referral(self, value: Any, label: str) -> str:
+        text = self._text(value, label)
+        for placeholder in _PLACEHOLDER.findall(text):
+            if placeholder != "emergency_number":
+                raise self.fail(
+                    f"'{label}' uses {{{placeholder}}}; only {{emergency_number}} is filled in"
+                )
+        return text
+
+    def _string_list(self, value: Any, label: str) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(f"{label} must be a list of non-empty strings")
+        return list(value)
+
+    def _examples(self, value: Any) -> list[Example]:
+        if not isinstance(value, list):
+            raise self.fail("must_not_catch must be a list")
+        examples = []
+        for item in value:
+            if isinstance(item, str):
+                examples.append(Example(item, "lookalike"))
+                continue
+            if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
+                raise self.fail("each must_not_catch entry needs 'text' (and 'kind')")
+            kind = item.get("kind", "lookalike")
+            if kind not in EXAMPLE_KINDS:
+                raise self.fail(
+                    f"must_not_catch kind {kind!r} is not one of {', '.join(EXAMPLE_KINDS)}"
+                )
+            examples.append(Example(item["text"], kind))
+        return examples

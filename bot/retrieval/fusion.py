@@ -1,0 +1,189 @@
+"""Scoring the answers of one build for one question, dense and keyword side by side.
+
+Each passage gets a dense score (cosine with the question, absolute) and a keyword
+score (BM25 as a share of what the question could score, 0..1; see keyword.py). An
+answer takes the best of each over its passages, and the hybrid score is their
+weighted sum. Both parts are on fixed scales, so answers from different scopes (and
+builds) compare directly and one threshold decides confidence everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bot.retrieval.config import BEST_PASSAGE, DENSE, HYBRID, KEYWORD, RRF, RetrievalConfig
+from bot.retrieval.loader import LoadedBuild
+
+
+@dataclass(frozen=True, eq=False)
+class QueryScores:
+    """One question against one build: its vector and every passage's keyword score."""
+
+    build: LoadedBuild
+    question: str
+    vector: np.ndarray
+    keyword: np.ndarray
+
+    @classmethod
+    def compute(cls, build: LoadedBuild, question: str, vector: np.ndarray) -> QueryScores:
+        _, normalised = build.keyword.scores(question)
+        return cls(build, question, vector, normalised)
+
+    def dense(self, passages: np.ndarray) -> np.ndarray:
+        return self.build.dense.similarities(self.vector, passages)
+
+    def passage_scores(self, passages: np.ndarray, config: RetrievalConfig) -> np.ndarray:
+        """The mode's score of each passage (used to pick an answer's best passage)."""
+        if config.mode == DENSE:
+            return self.dense(passages)
+        if config.mode == KEYWORD:
+            return self.keyword[passages]
+        return combine(self.dense(passages), self.keyword[passages], config)
+
+
+@dataclass(frozen=True, eq=False)
+class AnswerMatch:
+    """An answer of a build with its score for the question and what made it."""
+
+    scores: QueryScores
+    answer_number: int
+    score: float
+    dense: float
+    keyword: float
+    best_passage: int
+    rank_score: float | None = None
+    """What the ranking sorts by when it is not `score` (reciprocal rank fusion)."""
+
+    @property
+    def sort_key(self) -> float:
+        return self.score if self.rank_score is None else self.rank_score
+
+    @property
+    def build(self) -> LoadedBuild:
+        return self.scores.build
+
+
+def combine(dense: np.ndarray, keyword: np.ndarray, config: RetrievalConfig) -> np.ndarray:
+    """The hybrid score: a weighted sum of the dense and the keyword scores."""
+    weight = config.dense_weight
+    return (weight * np.asarray(dense) + (1.0 - weight) * np.asarray(keyword)).astype(np.float32)
+
+
+def match_answers(scores: QueryScores, config: RetrievalConfig) -> list[AnswerMatch]:
+    """Every answer with a candidate passage, scored by the configured mode, best first."""
+    build = scores.build
+    passages = _candidate_passages(scores, config)
+    if len(passages) == 0:
+        return []
+    dense = scores.dense(passages) if config.mode != KEYWORD else np.zeros(len(passages))
+    keyword = scores.keyword[passages] if config.mode != DENSE else np.zeros(len(passages))
+    owners = build.passage_answer[passages]
+    best_dense = _max_by_owner(owners, dense)
+    best_keyword = _max_by_owner(owners, keyword)
+    if config.mode == DENSE:
+        answer_scores = best_dense
+        passage_scores = dense
+    elif config.mode == KEYWORD:
+        answer_scores = best_keyword
+        passage_scores = keyword
+    else:
+        passage_scores = combine(dense, keyword, config)
+        if config.aggregate == BEST_PASSAGE:
+            answer_scores = _max_by_owner(owners, passage_scores)
+        else:
+            answer_scores = {
+                a: float(combine(np.array([best_dense[a]]), np.array([best_keyword[a]]), config)[0])
+                for a in best_dense
+            }
+    best_passage = _argmax_by_owner(owners, passages, passage_scores)
+    matches = [
+        AnswerMatch(
+            scores=scores,
+            answer_number=int(answer),
+            score=float(answer_scores[answer]),
+            dense=float(best_dense[answer]),
+            keyword=float(best_keyword[answer]),
+            best_passage=int(best_passage[answer]),
+        )
+        for answer in answer_scores
+    ]
+    matches.sort(key=lambda m: (-m.score, m.answer_number))
+    return matches
+
+
+def rank_fusion(
+    dense_ranked: list[AnswerMatch], keyword_ranked: list[AnswerMatch], k: int
+) -> list[tuple[AnswerMatch, float]]:
+    """Reciprocal rank fusion of two rankings of the same build's answers (for comparison)."""
+    fused: dict[tuple[int, int], float] = {}
+    first: dict[tuple[int, int], AnswerMatch] = {}
+    for ranking in (dense_ranked, keyword_ranked):
+        for rank, match in enumerate(ranking, start=1):
+            key = (id(match.build), match.answer_number)
+            fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank)
+            first.setdefault(key, match)
+    ordered = sorted(fused, key=lambda key: -fused[key])
+    return [(first[key], fused[key]) for key in ordered]
+
+
+def hybrid_with_rrf(scores: QueryScores, config: RetrievalConfig) -> list[AnswerMatch]:
+    """Answers ranked by RRF of the dense and keyword rankings, scored by the hybrid score.
+
+    RRF gives ranks, not a confidence, so the threshold still applies to the hybrid score.
+    """
+    dense = match_answers(scores, replace(config, mode=DENSE, fusion="weighted"))
+    keyword = match_answers(scores, replace(config, mode=KEYWORD, fusion="weighted"))
+    hybrid = {
+        m.answer_number: m
+        for m in match_answers(scores, replace(config, mode=HYBRID, fusion="weighted"))
+    }
+    ranked = rank_fusion(dense, keyword, config.rrf_k)
+    return [
+        replace(hybrid[m.answer_number], rank_score=fused)
+        for m, fused in ranked
+        if m.answer_number in hybrid
+    ]
+
+
+def score_build(scores: QueryScores, config: RetrievalConfig) -> list[AnswerMatch]:
+    """The build's answers for the question, best first, as the config says to rank them."""
+    if config.mode == HYBRID and config.fusion == RRF:
+        return hybrid_with_rrf(scores, config)
+    return match_answers(scores, config)
+
+
+def _candidate_passages(scores: QueryScores, config: RetrievalConfig) -> np.ndarray:
+    """Passages from the top of the dense search and of the keyword search (as the mode says)."""
+    found: list[np.ndarray] = []
+    if config.mode != KEYWORD:
+        _, ids = scores.build.dense.search(scores.vector, config.depth)
+        found.append(ids)
+    if config.mode != DENSE and len(scores.keyword):
+        depth = min(config.depth, len(scores.keyword))
+        top = np.argpartition(-scores.keyword, depth - 1)[:depth]
+        found.append(top[scores.keyword[top] > 0])
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(found)).astype(np.int64)
+
+
+def _max_by_owner(owners: np.ndarray, values: np.ndarray) -> dict[int, float]:
+    best: dict[int, float] = {}
+    for owner, value in zip(owners.tolist(), np.asarray(values).tolist(), strict=True):
+        if owner not in best or value > best[owner]:
+            best[owner] = value
+    return best
+
+
+def _argmax_by_owner(
+    owners: np.ndarray, passages: np.ndarray, values: np.ndarray
+) -> dict[int, int]:
+    best: dict[int, tuple[float, int]] = {}
+    for owner, passage, value in zip(
+        owners.tolist(), passages.tolist(), np.asarray(values).tolist(), strict=True
+    ):
+        if owner not in best or value > best[owner][0]:
+            best[owner] = (value, passage)
+    return {owner: passage for owner, (_, passage) in best.items()}

@@ -1,0 +1,1 @@
+"""The SQL store: schema, connections and migrations, and repositories over it."""

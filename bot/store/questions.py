@@ -1,0 +1,116 @@
+"""Asked questions, raised red flags and the unanswered queue for moderators.
+
+Askers are kept only as salted hashes; question text only while it is unanswered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.store.schema import AppSecret, AskedQuestion, RedFlagEvent
+
+SALT_NAME = "asker_salt"
+
+
+def get_or_create_salt(session: Session) -> str:
+    """The store's own random salt for hashing askers, made on first use."""
+    row = session.get(AppSecret, SALT_NAME)
+    if row is None:
+        row = AppSecret(name=SALT_NAME, value=secrets.token_hex(32))
+        session.add(row)
+        session.flush()
+    return row.value
+
+
+def hash_asker(salt: str, asker: str) -> str:
+    return hashlib.sha256(f"{salt}:{asker}".encode()).hexdigest()
+
+
+def question_key(text: str) -> str:
+    """Groups the same question asked with different case, spacing or punctuation."""
+    normalised = " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RaisedFlagRecord:
+    level: str
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    text: str
+    times_asked: int
+    last_asked: datetime
+
+
+def record_question(
+    session: Session,
+    *,
+    scope: str,
+    text: str,
+    answered: bool,
+    answer_ids: Sequence[str],
+    red_flag_level: str,
+    flags: Sequence[RaisedFlagRecord] = (),
+    asker: str | None = None,
+    channel: str = "cli",
+    keep_flagged_text: bool = False,
+) -> int:
+    """Store one asked question and its raised flags; returns the question's row id."""
+    asker_hash = hash_asker(get_or_create_salt(session), asker) if asker else None
+    row = AskedQuestion(
+        scope=scope,
+        asker_hash=asker_hash,
+        text=None if answered else text,
+        text_key=None if answered else question_key(text),
+        answered=answered,
+        red_flag_level=red_flag_level,
+        answer_ids=list(answer_ids),
+        channel=channel,
+    )
+    session.add(row)
+    session.flush()
+    for flag in flags:
+        session.add(
+            RedFlagEvent(
+                question_id=row.id,
+                scope=scope,
+                level=flag.level,
+                rule_id=flag.rule_id,
+                text=text if keep_flagged_text else None,
+            )
+        )
+    return row.id
+
+
+def unanswered_questions(
+    session: Session, scopes: Sequence[str] | None = None, limit: int = 50
+) -> list[UnansweredQuestion]:
+    """Unanswered questions, most frequently asked first."""
+    query = (
+        select(
+            func.max(AskedQuestion.text),
+            func.count(),
+            func.max(AskedQuestion.asked_at),
+        )
+        .where(AskedQuestion.answered.is_(False), AskedQuestion.text.is_not(None))
+        .group_by(AskedQuestion.text_key)
+        .order_by(func.count().desc(), func.max(AskedQuestion.asked_at).desc())
+        .limit(limit)
+    )
+    if scopes is not None:
+        query = query.where(AskedQuestion.scope.in_(list(scopes)))
+    return [
+        UnansweredQuestion(text=text, times_asked=count, last_asked=last)
+        for text, count, last in session.execute(query)
+    ]
