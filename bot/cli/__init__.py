@@ -52,7 +52,15 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 def _register_commands() -> None:
-    from bot.cli import ask_commands, corpus_commands, db_commands, demo_command, index_commands
+    from bot.cli import (
+        ask_commands,
+        corpus_commands,
+        db_commands,
+        demo_command,
+        eval_commands,
+        index_commands,
+        redflags_command,
+    )
 
     cli.add_command(ask_commands.ask)
     cli.add_command(ask_commands.unanswered)
@@ -60,6 +68,8 @@ def _register_commands() -> None:
     cli.add_command(corpus_commands.corpus)
     cli.add_command(demo_command.demo)
     cli.add_command(index_commands.index)
+    cli.add_command(eval_commands.eval_, name="eval")
+    cli.add_command(redflags_command.redflags)
 
 
 _register_commands()

@@ -15,13 +15,22 @@ from bot.store.schema import GLOBAL_SCOPE
 from bot.triage import QuestionScope
 
 
-def _read_batch(path: Path) -> list[str]:
-    if str(path) == "-":
-        return [line.strip() for line in sys.stdin if line.strip()]
-    if not path.is_file():
-        raise click.ClickException(f"no such file: {path} (--batch takes one question per line)")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip()]
+def read_questions(text: str | None, batch: Path | None, what: str = "QUESTION") -> list[str]:
+    """The argument, or the non-empty lines of the --batch file ('-' for stdin)."""
+    if (text is None) == (batch is None):
+        raise click.UsageError(f"give a {what} or --batch FILE (one of them)")
+    if batch is None:
+        lines = [text or ""]
+    elif str(batch) == "-":
+        lines = sys.stdin.read().splitlines()
+    elif not batch.is_file():
+        raise click.ClickException(f"no such file: {batch} (--batch takes one message per line)")
+    else:
+        lines = batch.read_text(encoding="utf-8").splitlines()
+    messages = [line.strip() for line in lines if line.strip()]
+    if not messages:
+        raise click.UsageError(f"the {what.lower()} is empty")
+    return messages
 
 
 @click.command()
@@ -67,11 +76,7 @@ def ask(
       triagebot ask --json --k 5 "hip flexors tight from sitting"
       triagebot ask --json --batch questions.txt
     """
-    if (question is None) == (batch is None):
-        raise click.UsageError("give a QUESTION or --batch FILE (one of them)")
-    questions = _read_batch(batch) if batch is not None else [question or ""]
-    if not any(q.strip() for q in questions):
-        raise click.UsageError("the question is empty")
+    questions = read_questions(question, batch)
     app = ctx.app()
     where = QuestionScope(scope=scope, emergency_number=emergency_number)
     for text in questions:

@@ -7,6 +7,7 @@ import textwrap
 
 import click
 
+from bot.redflags import RedFlagReport
 from bot.triage import ADVICE_WITHHELD, TriageResult
 
 LEVEL_COLOURS = {"emergency": "red", "urgent": "red", "soon": "yellow"}
@@ -24,18 +25,25 @@ def highlight(excerpt: str) -> str:
     return _BOLD.sub(lambda m: click.style(m.group(1), bold=True), excerpt)
 
 
+def render_red_flags(report: RedFlagReport, width: int = 88) -> str:
+    """The referral block (empty when nothing was raised)."""
+    level = report.level.value
+    if level == "none":
+        return ""
+    colour = LEVEL_COLOURS.get(level, "yellow")
+    lines = [click.style(f"!! {LEVEL_HEADINGS.get(level, level)}", fg=colour, bold=True)]
+    if report.message:
+        lines.extend(textwrap.wrap(report.message, width))
+    for flag in report.flags:
+        lines.append(f'   - {flag.title} (because: "{flag.evidence}")')
+    return "\n".join(lines)
+
+
 def render_result(result: TriageResult, width: int = 88) -> str:
     lines: list[str] = []
-    report = result.red_flags
-    level = report.level.value
-    if level != "none":
-        colour = LEVEL_COLOURS.get(level, "yellow")
-        lines.append(click.style(f"!! {LEVEL_HEADINGS.get(level, level)}", fg=colour, bold=True))
-        if report.message:
-            lines.extend(textwrap.wrap(report.message, width))
-        for flag in report.flags:
-            lines.append(f'   - {flag.title} (because: "{flag.evidence}")')
-        lines.append("")
+    referral = render_red_flags(result.red_flags, width)
+    if referral:
+        lines.extend([referral, ""])
     if result.advice_withheld:
         lines.extend(textwrap.wrap(ADVICE_WITHHELD, width))
         return "\n".join(lines)

@@ -167,7 +167,10 @@ def _first_line(error: BaseException) -> str:
 
 def _load_from_folder(folder: Path, name: str) -> SentenceTransformerEncoder:
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # The per-load "Loading weights" bar is noise in a CLI and in the bot's logs.
+    transformers_logging.disable_progress_bar()
     try:
         model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
     except Exception as error:

@@ -10,6 +10,7 @@ a share of the question's information that the passage matches, between 0 and 1.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import threading
@@ -20,6 +21,10 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import Stemmer
+
+# bm25s sets its own logger to DEBUG, which prints "Building index from tokens" through
+# any handler the application installs.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 TERMS_FILE = "terms.json"
 K1 = 1.2
