@@ -11,8 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from bot.conversation import Conversation
+from bot.curation import Curation
 from bot.redflags import RedFlagChecker
 from bot.retrieval.builder import BuildManifest, IndexBuilder
+from bot.retrieval.config import RetrievalConfig
 from bot.retrieval.encoder import Encoder, load_encoder
 from bot.retrieval.retriever import Retriever
 from bot.settings import Settings
@@ -30,6 +33,7 @@ class TriagebotApp:
     settings: Settings
     database: Database
     _encoder: Encoder | None = None
+    retrieval_config: RetrievalConfig | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
@@ -52,11 +56,19 @@ class TriagebotApp:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.settings.index_root, self.encoder)
+        return Retriever(self.settings.index_root, self.encoder, config=self.retrieval_config)
 
     @cached_property
     def service(self) -> TriageService:
         return TriageService(self.checker, self.retriever, self.database)
+
+    @cached_property
+    def conversation(self) -> Conversation:
+        return Conversation(self.service, self.database)
+
+    @cached_property
+    def curation(self) -> Curation:
+        return Curation(self.database, self.retriever, self.rebuild_index)
 
     def builder(self) -> IndexBuilder:
         return IndexBuilder(

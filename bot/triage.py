@@ -6,7 +6,7 @@ terminal text, JSON or Discord embeds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.redflags import Level, RedFlagChecker, RedFlagReport
@@ -47,6 +47,8 @@ class TriageResult:
     red_flags: RedFlagReport
     advice_withheld: bool = False
     build_ids: dict[str, str] = field(default_factory=dict)
+    question_id: int | None = None
+    """The stored question's row id, when the service records questions."""
 
     @property
     def no_answer(self) -> bool:
@@ -104,16 +106,16 @@ class TriageService:
                 question, where.searched_scopes, k=k, use_threshold=use_threshold
             )
             result = TriageResult(question, list(found.answers), report, build_ids=found.build_ids)
-        self._record(result, where, asker, channel)
-        return result
+        question_id = self._record(result, where, asker, channel)
+        return replace(result, question_id=question_id)
 
     def _record(
         self, result: TriageResult, where: QuestionScope, asker: str | None, channel: str
-    ) -> None:
+    ) -> int | None:
         if self.database is None:
-            return
+            return None
         with self.database.session() as session:
-            record_question(
+            return record_question(
                 session,
                 scope=where.scope,
                 text=result.question,

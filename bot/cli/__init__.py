@@ -60,6 +60,7 @@ def _register_commands() -> None:
         eval_commands,
         index_commands,
         redflags_command,
+        run_command,
     )
 
     cli.add_command(ask_commands.ask)
@@ -70,6 +71,7 @@ def _register_commands() -> None:
     cli.add_command(index_commands.index)
     cli.add_command(eval_commands.eval_, name="eval")
     cli.add_command(redflags_command.redflags)
+    cli.add_command(run_command.run)
 
 
 _register_commands()

@@ -51,6 +51,8 @@ class UnansweredQuestion:
     text: str
     times_asked: int
     last_asked: datetime
+    key: str = ""
+    """Groups the same question asked in other words of case and punctuation."""
 
 
 def record_question(
@@ -102,6 +104,7 @@ def unanswered_questions(
             func.max(AskedQuestion.text),
             func.count(),
             func.max(AskedQuestion.asked_at),
+            AskedQuestion.text_key,
         )
         .where(AskedQuestion.answered.is_(False), AskedQuestion.text.is_not(None))
         .group_by(AskedQuestion.text_key)
@@ -111,6 +114,19 @@ def unanswered_questions(
     if scopes is not None:
         query = query.where(AskedQuestion.scope.in_(list(scopes)))
     return [
-        UnansweredQuestion(text=text, times_asked=count, last_asked=last)
-        for text, count, last in session.execute(query)
+        UnansweredQuestion(text=text, times_asked=count, last_asked=last, key=key)
+        for text, count, last, key in session.execute(query)
     ]
+
+
+def unanswered_text(session: Session, scope: str, key: str) -> str | None:
+    """The text of a queued question, found by its key (None once answered or purged)."""
+    return session.scalar(
+        select(AskedQuestion.text)
+        .where(
+            AskedQuestion.scope == scope,
+            AskedQuestion.text_key == key,
+            AskedQuestion.answered.is_(False),
+        )
+        .limit(1)
+    )

@@ -134,6 +134,23 @@ class Feedback(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Reply(Base):
+    """A reply the bot sent: the answers it ranked, how many it has shown so far, and
+    where it searched, so that "more answers" and feedback work after a restart."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asked_questions.id", ondelete="SET NULL")
+    )
+    scope: Mapped[str] = mapped_column(String(64))
+    answer_refs: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    """[scope, answer id] pairs, best first: the shown answers, then the next ones."""
+    shown: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class RedFlagEvent(Base):
     """A raised red flag: level and rule always; the message only where the guild opted in."""
 

@@ -1,0 +1,71 @@
+"""`triagebot run`: the Discord bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import click
+
+from bot.cli.context import CliContext
+
+log = logging.getLogger(__name__)
+
+NO_TOKEN = (
+    "TRIAGEBOT_DISCORD_TOKEN is not set: put the bot's token in the environment or in a "
+    ".env file (Discord developer portal > your application > Bot > Reset Token)"
+)
+BAD_TOKEN = (
+    "Discord rejected the token in TRIAGEBOT_DISCORD_TOKEN: reset it in the developer "
+    "portal and set the new one"
+)
+PRIVILEGED = (
+    "Discord refused the Message Content intent: enable it in the developer portal "
+    "(your application > Bot > Privileged Gateway Intents)"
+)
+
+
+@click.command()
+@click.pass_obj
+def run(ctx: CliContext) -> None:
+    """Run the Discord bot with TRIAGEBOT_DISCORD_TOKEN until stopped (Ctrl+C).
+
+    Slash commands sync globally, or only to TRIAGEBOT_DISCORD_DEV_GUILD when it is set.
+
+    \b
+    Example:
+      TRIAGEBOT_DISCORD_TOKEN=... triagebot run
+    """
+    import aiohttp
+    import discord
+
+    from bot.discord_app.client import TriageBot
+
+    token = ctx.settings.discord_token
+    if token is None or not token.get_secret_value().strip():
+        raise click.ClickException(NO_TOKEN)
+    app = ctx.app()
+    bot = TriageBot(app, dev_guild_id=ctx.settings.discord_dev_guild)
+    # A long-running service logs what it does; the CLI's default is warnings only.
+    logging.getLogger().setLevel(logging.INFO)
+    try:
+        asyncio.run(_run(bot, token.get_secret_value().strip()))
+    except discord.LoginFailure:
+        raise click.ClickException(BAD_TOKEN) from None
+    except discord.PrivilegedIntentsRequired:
+        raise click.ClickException(PRIVILEGED) from None
+    except (TimeoutError, aiohttp.ClientConnectionError, OSError) as error:
+        reason = type(error).__name__
+        raise click.ClickException(
+            f"Discord cannot be reached ({reason}): check this machine's internet connection"
+        ) from None
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+async def _run(bot: object, token: str) -> None:
+    from bot.discord_app.client import TriageBot
+
+    assert isinstance(bot, TriageBot)
+    async with bot:
+        await bot.start(token)

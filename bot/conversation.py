@@ -1,0 +1,125 @@
+"""Questions and replies as a chat front end sees them, with no chat library in sight.
+
+A guild's question is answered in the guild's own scope (plus the starter corpus unless
+the guild turned it off), with the guild's emergency number. The reply is stored with the
+answers it ranked but did not show yet, so that the "more answers" and feedback buttons
+work from the reply's id alone, after a restart too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.retrieval.retriever import RetrievedAnswer
+from bot.store.answers import AnswerRepository
+from bot.store.database import Database
+from bot.store.guilds import GuildConfig, load_guild_config
+from bot.store.replies import AnswerRef, Vote, has_more_answers, record_vote, save_reply
+from bot.store.replies import take_next_answers as _take_next
+from bot.store.schema import GLOBAL_SCOPE
+from bot.triage import QuestionScope, TriageResult, TriageService
+
+SHOWN_PER_REPLY = 3
+RANKED_PER_REPLY = 9
+MORE_EXCERPT_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answered question: what to show now, and whether more answers are held back."""
+
+    result: TriageResult
+    reply_id: str
+    has_more: bool
+
+    @property
+    def shown(self) -> list[RetrievedAnswer]:
+        return self.result.answers[:SHOWN_PER_REPLY]
+
+
+class Conversation:
+    """What the Discord bot (or any chat front end) asks of the core."""
+
+    def __init__(self, service: TriageService, database: Database) -> None:
+        self.service = service
+        self.database = database
+
+    def guild_config(self, guild_id: int | str | None) -> GuildConfig:
+        if guild_id is None:
+            return GuildConfig(guild_id=GLOBAL_SCOPE)
+        with self.database.session() as session:
+            return load_guild_config(session, str(guild_id))
+
+    def scope_for(self, guild_id: int | str | None) -> QuestionScope:
+        config = self.guild_config(guild_id)
+        if guild_id is None:
+            return QuestionScope()
+        return QuestionScope(
+            scope=str(guild_id),
+            include_global=config.use_global_corpus,
+            emergency_number=config.emergency_number,
+            keep_flagged_text=config.record_flagged_text,
+        )
+
+    def ask(
+        self, question: str, guild_id: int | str | None, asker: str, channel: str = "discord"
+    ) -> Reply:
+        """Answer `question` and store the reply (blocking: run it off the event loop)."""
+        where = self.scope_for(guild_id)
+        result = self.service.answer(
+            question, where, k=RANKED_PER_REPLY, asker=asker, channel=channel
+        )
+        ranked = [AnswerRef(a.scope, a.id) for a in result.answers]
+        shown = min(SHOWN_PER_REPLY, len(ranked))
+        with self.database.session() as session:
+            reply_id = save_reply(
+                session,
+                scope=where.scope,
+                question_id=result.question_id,
+                ranked=ranked,
+                shown=shown,
+            )
+        return Reply(result=result, reply_id=reply_id, has_more=len(ranked) > shown)
+
+    def more_answers(self, reply_id: str) -> tuple[list[RetrievedAnswer], bool]:
+        """The next answers of a reply, and whether any are still held back after them."""
+        with self.database.session() as session:
+            refs = _take_next(session, reply_id, SHOWN_PER_REPLY)
+            repository = AnswerRepository(session)
+            answers = []
+            for ref in refs:
+                stored = repository.find(ref.scope, ref.id)
+                if stored is not None and stored.status == "active":
+                    answers.append(_as_retrieved(stored.record, ref.scope))
+            return answers, has_more_answers(session, reply_id)
+
+    def vote(self, reply_id: str, member: str, helpful: bool) -> Vote:
+        with self.database.session() as session:
+            return record_vote(session, reply_id, member, helpful)
+
+
+def _as_retrieved(record: object, scope: str) -> RetrievedAnswer:
+    from bot.corpus.records import AnswerRecord
+
+    assert isinstance(record, AnswerRecord)
+    return RetrievedAnswer(
+        id=record.id,
+        scope=scope,
+        title=record.title,
+        author=record.author,
+        source_url=record.source_url,
+        tags=record.tags,
+        score=0.0,
+        excerpt=_opening(record.body),
+        highlights=(),
+    )
+
+
+def _opening(body: str) -> str:
+    """The first paragraphs of an answer, up to a budget: the excerpt of a "more" answer."""
+    excerpt = ""
+    for paragraph in body.strip().split("\n\n"):
+        if excerpt and len(excerpt) + len(paragraph) > MORE_EXCERPT_CHARS:
+            break
+        excerpt = f"{excerpt}\n\n{paragraph}" if excerpt else paragraph
+    return excerpt

@@ -1,0 +1,178 @@
+"""What moderators do to a scope's corpus, with no chat library in sight.
+
+Every change names its actor and lands in the audit log (through AnswerRepository). The
+Discord moderator commands are thin wrappers around these methods; all of them block,
+so the bot runs them off the event loop.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.corpus.formats import (
+    JSONL_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    CorpusProblems,
+    duplicate_id_problems,
+    parse_jsonl,
+    parse_markdown,
+    to_jsonl_line,
+)
+from bot.corpus.importer import ImportSummary, import_records
+from bot.corpus.records import AnswerRecord, slugify
+from bot.errors import CorpusError, TriagebotError
+from bot.retrieval.builder import BuildManifest
+from bot.retrieval.retriever import IndexMissingError, RetrievedAnswer, Retriever
+from bot.store.answers import AnswerRepository, Change, StoredAnswer
+from bot.store.audit import record_action
+from bot.store.database import Database
+from bot.store.questions import UnansweredQuestion, unanswered_questions, unanswered_text
+
+MAX_IMPORT_BYTES = 5_000_000
+Progress = Callable[[int, int], None]
+Rebuild = Callable[..., BuildManifest]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answer as a moderator types it; the id is made from the title when not given."""
+
+    title: str
+    body: str
+    author: str
+    question: str | None = None
+    source_url: str | None = None
+    tags: tuple[str, ...] = ()
+    id: str | None = None
+
+    def to_record(self) -> AnswerRecord:
+        title = self.title.strip()
+        body = self.body.strip()
+        if not title:
+            raise TriagebotError("an answer needs a title")
+        if not body:
+            raise TriagebotError("an answer needs a body: the advice itself")
+        return AnswerRecord(
+            id=self.id or slugify(title),
+            title=title,
+            body=body,
+            author=self.author.strip() or "unknown",
+            question=(self.question or "").strip() or None,
+            source_url=(self.source_url or "").strip() or None,
+            tags=self.tags,
+        )
+
+
+def parse_tags(text: str | None) -> tuple[str, ...]:
+    """'knees, squat  rehab' -> ('knees', 'squat', 'rehab')."""
+    parts = (text or "").replace(",", " ").split()
+    return tuple(dict.fromkeys(p.strip().lower() for p in parts if p.strip()))
+
+
+class Curation:
+    """Add, edit, retire, show, import, export and reindex one scope's answers."""
+
+    def __init__(self, database: Database, retriever: Retriever, rebuild: Rebuild) -> None:
+        self.database = database
+        self.retriever = retriever
+        self._rebuild = rebuild
+
+    def nearest(self, scopes: Sequence[str], text: str, k: int = 3) -> list[RetrievedAnswer]:
+        """The existing answers closest to `text`, so that a duplicate is not added blindly."""
+        try:
+            found = self.retriever.search(text, scopes, k=k, use_threshold=False)
+        except IndexMissingError:
+            return []
+        return found.answers
+
+    def add(self, scope: str, draft: Draft, actor: str) -> AnswerRecord:
+        """A new answer; an id already used in the scope gets a numbered suffix."""
+        record = draft.to_record()
+        with self.database.session() as session:
+            repository = AnswerRepository(session)
+            base, number = record.id, 2
+            while repository.find(scope, record.id) is not None:
+                record = AnswerRecord(**{**record.__dict__, "id": f"{base}-{number}"})
+                number += 1
+            repository.save(record, scope, actor, "added from Discord")
+        return record
+
+    def edit(self, scope: str, answer_id: str, draft: Draft, actor: str) -> Change:
+        record = Draft(**{**draft.__dict__, "id": answer_id}).to_record()
+        with self.database.session() as session:
+            repository = AnswerRepository(session)
+            repository.get(scope, answer_id)  # raises AnswerNotFound with a clear message
+            return repository.save(record, scope, actor, "edited from Discord")
+
+    def retire(self, scope: str, answer_id: str, actor: str) -> bool:
+        with self.database.session() as session:
+            return AnswerRepository(session).retire(scope, answer_id, actor)
+
+    def show(self, scope: str, answer_id: str) -> StoredAnswer:
+        with self.database.session() as session:
+            return AnswerRepository(session).get(scope, answer_id)
+
+    def history(self, scope: str, answer_id: str) -> list[tuple[int, str, str | None, str]]:
+        with self.database.session() as session:
+            return AnswerRepository(session).revisions(scope, answer_id)
+
+    def import_file(self, scope: str, filename: str, data: bytes, actor: str) -> ImportSummary:
+        """An uploaded corpus file (.md or .jsonl): all of it or nothing, errors with line."""
+        records = parse_upload(filename, data)
+        summary = import_records(self.database, records, scope, actor, f"imported {filename}")
+        return summary
+
+    def export_jsonl(self, scope: str, actor: str) -> tuple[bytes, int]:
+        """The scope's active answers as a JSON Lines file (the interchange format)."""
+        with self.database.session() as session:
+            records = AnswerRepository(session).active_records(scope)
+            record_action(session, actor, scope, "corpus.exported", None, {"answers": len(records)})
+        text = "".join(to_jsonl_line(r) + "\n" for r in sorted(records, key=lambda r: r.id))
+        return text.encode("utf-8"), len(records)
+
+    def unanswered(self, scope: str, limit: int = 10) -> list[UnansweredQuestion]:
+        with self.database.session() as session:
+            return unanswered_questions(session, [scope], limit=limit)
+
+    def queued_question(self, scope: str, key: str) -> str | None:
+        with self.database.session() as session:
+            return unanswered_text(session, scope, key)
+
+    def reindex(self, scope: str, actor: str, progress: Progress | None = None) -> BuildManifest:
+        """The incremental rebuild of `scope`; the new build goes live when it is complete."""
+        manifest = self._rebuild(scope, progress=progress)
+        with self.database.session() as session:
+            record_action(
+                session, actor, scope, "index.rebuilt", manifest.build_id, dict(manifest.counts)
+            )
+        return manifest
+
+
+def parse_upload(filename: str, data: bytes) -> list[AnswerRecord]:
+    """Records from an uploaded file, validated like `triagebot corpus import`."""
+    name = Path(filename).name or "upload"
+    if len(data) > MAX_IMPORT_BYTES:
+        raise CorpusError(f"{name} is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
+    try:
+        text = io.BytesIO(data).read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise CorpusError(f"{name}:1: not UTF-8 text") from None
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix in MARKDOWN_SUFFIXES:
+            records = [parse_markdown(text, name)]
+        elif suffix in JSONL_SUFFIXES:
+            records = list(parse_jsonl(text, name))
+        else:
+            raise CorpusError(f"{name}: attach a .md (with front matter) or a .jsonl file")
+    except CorpusError as error:
+        raise CorpusProblems([error]) from None
+    problems = duplicate_id_problems(records)
+    if problems:
+        raise CorpusProblems(problems)
+    if not records:
+        raise CorpusError(f"{name} holds no answers")
+    return records

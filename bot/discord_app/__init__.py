@@ -1,0 +1,4 @@
+"""The Discord adapter: a thin layer over the core (conversation, curation, triage).
+
+Named ``discord_app`` so that it never shadows the ``discord`` package it adapts.
+"""

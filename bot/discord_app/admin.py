@@ -1,0 +1,150 @@
+"""Server settings and figures: /triage config and /triage stats."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.curating import actor_of, moderator_config
+from bot.discord_app.embeds import trim
+from bot.discord_app.permissions import require_administrator
+from bot.store.guilds import GuildConfig, update_guild_config
+from bot.store.stats import TriageStats, triage_stats
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import TriageBot
+
+
+def config_embed(config: GuildConfig) -> discord.Embed:
+    embed = discord.Embed(title="triagebot settings for this server")
+    forum = f"<#{config.help_forum_channel_id}>" if config.help_forum_channel_id else "not set"
+    role = (
+        f"<@&{config.curator_role_id}>"
+        if config.curator_role_id
+        else "not set (Manage Messages only)"
+    )
+    embed.add_field(name="Help forum", value=forum)
+    embed.add_field(name="Curator role", value=role)
+    embed.add_field(
+        name="Emergency number", value=config.emergency_number or "not set (generic wording)"
+    )
+    embed.add_field(name="Starter corpus", value="on" if config.use_global_corpus else "off")
+    embed.add_field(
+        name="Keep text of red-flagged questions",
+        value="yes" if config.record_flagged_text else "no (level and rule only)",
+    )
+    return embed
+
+
+def stats_embed(stats: TriageStats) -> discord.Embed:
+    embed = discord.Embed(title=f"triagebot over the last {stats.days} days")
+    embed.add_field(name="Questions", value=str(stats.questions))
+    embed.add_field(name="Answered", value=f"{stats.answered_share:.0%}")
+    flags = ", ".join(f"{level} {count}" for level, count in stats.red_flags.items())
+    embed.add_field(name="Red flags", value=flags)
+    embed.add_field(name="Feedback", value=f"👍 {stats.helpful} · 👎 {stats.not_helpful}")
+    cited = "\n".join(f"`{answer_id}` ×{count}" for answer_id, count in stats.most_cited)
+    embed.add_field(name="Most cited", value=trim(cited or "none yet", 1024), inline=False)
+    embed.set_image(url="attachment://questions-per-day.png")
+    return embed
+
+
+def questions_per_day_chart(stats: TriageStats) -> bytes:
+    """A bar chart of questions per day, as PNG bytes (matplotlib, no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 3), dpi=100)
+    axes = figure.subplots()
+    days = [day for day, _ in stats.per_day]
+    counts = [count for _, count in stats.per_day]
+    axes.bar(days, counts, color="#1abc9c")
+    axes.set_ylabel("questions")
+    axes.set_title("Questions per day")
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+class Admin(commands.Cog):
+    triage = app_commands.Group(
+        name="triage", description="triagebot settings and figures.", guild_only=True
+    )
+
+    def __init__(self, bot: TriageBot) -> None:
+        self.bot = bot
+
+    @triage.command(name="config", description="Show or change the bot's settings here.")
+    @app_commands.describe(
+        help_forum="Answer every new post in this forum channel",
+        curator_role="Members with this role may curate answers",
+        emergency_number="The number referrals name, e.g. 999, 112 or 911",
+        starter_corpus="Also cite the shared starter corpus",
+        keep_flagged_text="Keep the text of red-flagged questions for review",
+    )
+    async def config(
+        self,
+        interaction: discord.Interaction,
+        help_forum: discord.ForumChannel | None = None,
+        curator_role: discord.Role | None = None,
+        emergency_number: app_commands.Range[str, 2, 15] | None = None,
+        starter_corpus: bool | None = None,
+        keep_flagged_text: bool | None = None,
+    ) -> None:
+        changes: dict[str, object] = {}
+        if help_forum is not None:
+            changes["help_forum_channel_id"] = str(help_forum.id)
+        if curator_role is not None:
+            changes["curator_role_id"] = str(curator_role.id)
+        if emergency_number is not None:
+            number = emergency_number.strip()
+            if not all(c.isdigit() or c in "+ " for c in number):
+                await interaction.response.send_message(
+                    "The emergency number may only hold digits, spaces and +.", ephemeral=True
+                )
+                return
+            changes["emergency_number"] = number
+        if starter_corpus is not None:
+            changes["use_global_corpus"] = starter_corpus
+        if keep_flagged_text is not None:
+            changes["record_flagged_text"] = keep_flagged_text
+        if changes:
+            require_administrator(interaction)
+            config = await self.bot.run_blocking(
+                self._update, str(interaction.guild_id), actor_of(interaction.user), changes
+            )
+        else:
+            config = await self.bot.run_blocking(
+                self.bot.app.conversation.guild_config, interaction.guild_id
+            )
+        await interaction.response.send_message(embed=config_embed(config), ephemeral=True)
+
+    def _update(self, guild_id: str, actor: str, changes: dict[str, object]) -> GuildConfig:
+        with self.bot.app.database.session() as session:
+            return update_guild_config(session, guild_id, actor, **changes)
+
+    @triage.command(name="stats", description="Questions, answers, red flags and feedback.")
+    async def stats(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 365] = 30
+    ) -> None:
+        await moderator_config(self.bot, interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        figures = await self.bot.run_blocking(self._stats, str(interaction.guild_id), days)
+        chart = await self.bot.run_blocking(questions_per_day_chart, figures)
+        await interaction.followup.send(
+            embed=stats_embed(figures),
+            file=discord.File(io.BytesIO(chart), filename="questions-per-day.png"),
+            ephemeral=True,
+        )
+
+    def _stats(self, guild_id: str, days: int) -> TriageStats:
+        with self.bot.app.database.session() as session:
+            return triage_stats(session, guild_id, days=days)

@@ -1,0 +1,396 @@
+"""Moderators curating the corpus from Discord: add (from any message too), edit, retire,
+show, history, import, export, reindex and the unanswered queue.
+
+Every command checks, when it runs, that the member is a moderator (Manage Messages or
+the guild's curator role): hiding commands by default permissions is only a courtesy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import time
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.corpus.formats import CorpusProblems
+from bot.curation import Draft
+from bot.discord_app.embeds import DESCRIPTION_LIMIT, defuse_mentions, trim
+from bot.discord_app.errors import reply_with_error
+from bot.discord_app.forms import AnswerForm, ConfirmNewAnswer, nearest_embed
+from bot.discord_app.permissions import require_moderator
+from bot.store.guilds import GuildConfig
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import TriageBot
+
+PROGRESS_EVERY_S = 2.0
+QUEUE_SHOWN = 5
+MANAGE_MESSAGES = discord.Permissions(manage_messages=True)
+
+
+def actor_of(user: discord.abc.User) -> str:
+    """How the audit log names a Discord member: stable id, readable name."""
+    return f"discord:{user.id}:{user.name}"
+
+
+def scope_of(interaction: discord.Interaction) -> str:
+    return str(interaction.guild_id)
+
+
+async def moderator_config(bot: TriageBot, interaction: discord.Interaction) -> GuildConfig:
+    config = await bot.run_blocking(bot.app.conversation.guild_config, interaction.guild_id)
+    require_moderator(interaction, config)
+    return config
+
+
+def searched_scopes(config: GuildConfig) -> list[str]:
+    scopes = [config.guild_id]
+    if config.use_global_corpus:
+        scopes.append("global")
+    return scopes
+
+
+class AddQueuedQuestionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"triage:addq:(?P<key>[0-9a-f]{64})",
+):
+    """Under each unanswered question: opens the answer form with the question filled in."""
+
+    def __init__(self, key: str, label: str = "Write an answer") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80], style=discord.ButtonStyle.primary, custom_id=f"triage:addq:{key}"
+            )
+        )
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> AddQueuedQuestionButton:
+        return cls(match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = cast("TriageBot", interaction.client)
+        try:
+            config = await moderator_config(bot, interaction)
+            question = await bot.run_blocking(
+                bot.app.curation.queued_question, scope_of(interaction), self.key
+            )
+        except Exception as error:
+            await reply_with_error(interaction, error)
+            return
+        if question is None:
+            await interaction.response.send_message(
+                "That question has been answered or purged since.", ephemeral=True
+            )
+            return
+        draft = Draft(title="", body="", author=interaction.user.display_name, question=question)
+        await interaction.response.send_modal(
+            new_answer_form(bot, interaction, config, draft, heading="Answer a queued question")
+        )
+
+
+def new_answer_form(
+    bot: TriageBot,
+    interaction: discord.Interaction,
+    config: GuildConfig,
+    draft: Draft,
+    *,
+    heading: str,
+) -> AnswerForm:
+    """The form for a new answer; on submit, the nearest answers are shown before saving."""
+
+    async def confirm(submitted: discord.Interaction, filled: Draft) -> None:
+        filled.to_record()  # a missing title or body is reported now, not after confirming
+        text = f"{filled.title}\n{filled.question or ''}\n{filled.body}"
+        nearest = await bot.run_blocking(bot.app.curation.nearest, searched_scopes(config), text)
+        view = ConfirmNewAnswer(
+            scope_of(submitted), filled, actor_of(submitted.user), submitted.user.id
+        )
+        await submitted.response.send_message(
+            embed=nearest_embed(filled, nearest), view=view, ephemeral=True
+        )
+
+    return AnswerForm(
+        heading=heading,
+        author=draft.author,
+        on_draft=confirm,
+        draft=draft,
+        source_url=draft.source_url,
+    )
+
+
+class AnswerCommands(app_commands.Group):
+    """/answer add | edit | retire | show | history"""
+
+    def __init__(self, bot: TriageBot) -> None:
+        super().__init__(
+            name="answer",
+            description="Curate the server's answers (moderators).",
+            guild_only=True,
+            default_permissions=MANAGE_MESSAGES,
+        )
+        self.bot = bot
+
+    @app_commands.command(name="add", description="Write a new curated answer.")
+    async def add(self, interaction: discord.Interaction) -> None:
+        config = await moderator_config(self.bot, interaction)
+        draft = Draft(title="", body="", author=interaction.user.display_name)
+        await interaction.response.send_modal(
+            new_answer_form(self.bot, interaction, config, draft, heading="New curated answer")
+        )
+
+    @app_commands.command(name="edit", description="Edit a curated answer.")
+    @app_commands.describe(answer_id="The answer's id, e.g. hip-flexor-stretching")
+    async def edit(self, interaction: discord.Interaction, answer_id: str) -> None:
+        await moderator_config(self.bot, interaction)
+        scope = scope_of(interaction)
+        stored = await self.bot.run_blocking(self.bot.app.curation.show, scope, answer_id)
+        record = stored.record
+        draft = Draft(
+            id=record.id,
+            title=record.title,
+            body=record.body,
+            author=record.author,
+            question=record.question,
+            source_url=record.source_url,
+            tags=record.tags,
+        )
+
+        async def save(submitted: discord.Interaction, filled: Draft) -> None:
+            change = await self.bot.run_blocking(
+                self.bot.app.curation.edit, scope, answer_id, filled, actor_of(submitted.user)
+            )
+            await submitted.response.send_message(
+                f"`{answer_id}`: {change.value}. Run `/reindex` to have the bot use the change.",
+                ephemeral=True,
+            )
+
+        await interaction.response.send_modal(
+            AnswerForm(
+                heading=f"Edit {answer_id}",
+                author=record.author,
+                on_draft=save,
+                draft=draft,
+                answer_id=answer_id,
+            )
+        )
+
+    @app_commands.command(
+        name="retire", description="Stop citing an answer (it keeps its history)."
+    )
+    async def retire(self, interaction: discord.Interaction, answer_id: str) -> None:
+        await moderator_config(self.bot, interaction)
+        changed = await self.bot.run_blocking(
+            self.bot.app.curation.retire,
+            scope_of(interaction),
+            answer_id,
+            actor_of(interaction.user),
+        )
+        text = (
+            f"`{answer_id}` is retired. Run `/reindex` to stop citing it."
+            if changed
+            else f"`{answer_id}` was already retired."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="show", description="Show a curated answer.")
+    async def show(self, interaction: discord.Interaction, answer_id: str) -> None:
+        await moderator_config(self.bot, interaction)
+        stored = await self.bot.run_blocking(
+            self.bot.app.curation.show, scope_of(interaction), answer_id
+        )
+        record = stored.record
+        embed = discord.Embed(
+            title=trim(defuse_mentions(record.title), 256),
+            url=record.source_url if (record.source_url or "").startswith("http") else None,
+            description=trim(defuse_mentions(record.body), DESCRIPTION_LIMIT - 200),
+        )
+        embed.set_author(name=trim(f"by {defuse_mentions(record.author)}", 256))
+        embed.set_footer(
+            text=trim(
+                f"{record.id} · {stored.status} · revision {stored.revision} · tags: "
+                + (", ".join(record.tags) or "none"),
+                2048,
+            )
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="history", description="Every revision of a curated answer.")
+    async def history(self, interaction: discord.Interaction, answer_id: str) -> None:
+        await moderator_config(self.bot, interaction)
+        revisions = await self.bot.run_blocking(
+            self.bot.app.curation.history, scope_of(interaction), answer_id
+        )
+        lines = [
+            f"**{number}** · {status} · {note or 'changed'} · by {who or 'unknown'}"
+            for number, status, who, note in revisions
+        ]
+        embed = discord.Embed(
+            title=f"History of {answer_id}",
+            description=trim(defuse_mentions("\n".join(lines)), DESCRIPTION_LIMIT),
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+class CorpusCommands(app_commands.Group):
+    """/corpus import | export"""
+
+    def __init__(self, bot: TriageBot) -> None:
+        super().__init__(
+            name="corpus",
+            description="Import or export the server's curated answers (moderators).",
+            guild_only=True,
+            default_permissions=MANAGE_MESSAGES,
+        )
+        self.bot = bot
+
+    @app_commands.command(name="import", description="Import answers from a .md or .jsonl file.")
+    @app_commands.describe(file="A Markdown file with front matter, or JSON Lines")
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        await moderator_config(self.bot, interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        try:
+            summary = await self.bot.run_blocking(
+                self.bot.app.curation.import_file,
+                scope_of(interaction),
+                file.filename,
+                data,
+                actor_of(interaction.user),
+            )
+        except CorpusProblems as problems:
+            await interaction.followup.send(
+                trim(defuse_mentions(str(problems)), 1900), ephemeral=True
+            )
+            return
+        await interaction.followup.send(
+            f"Imported {summary.describe()}. Run `/reindex` to have the bot cite them.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="export", description="Download the server's answers (JSON Lines).")
+    async def export(self, interaction: discord.Interaction) -> None:
+        await moderator_config(self.bot, interaction)
+        data, count = await self.bot.run_blocking(
+            self.bot.app.curation.export_jsonl, scope_of(interaction), actor_of(interaction.user)
+        )
+        await interaction.response.send_message(
+            f"{count} answers.",
+            file=discord.File(io.BytesIO(data), filename=f"corpus-{scope_of(interaction)}.jsonl"),
+            ephemeral=True,
+        )
+
+
+class Curating(commands.Cog):
+    def __init__(self, bot: TriageBot) -> None:
+        self.bot = bot
+        self.add_to_corpus_menu = app_commands.ContextMenu(
+            name="Add to corpus", callback=self.add_to_corpus
+        )
+        self.add_to_corpus_menu.guild_only = True
+        self.add_to_corpus_menu.default_permissions = MANAGE_MESSAGES
+        self.answer_commands = AnswerCommands(bot)
+        self.corpus_commands = CorpusCommands(bot)
+
+    async def cog_load(self) -> None:
+        for command in (self.add_to_corpus_menu, self.answer_commands, self.corpus_commands):
+            self.bot.tree.add_command(command)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(
+            self.add_to_corpus_menu.name, type=self.add_to_corpus_menu.type
+        )
+        for group in (self.answer_commands, self.corpus_commands):
+            self.bot.tree.remove_command(group.name)
+
+    async def add_to_corpus(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        """Turn a good message into a curated answer, credited to its author."""
+        config = await moderator_config(self.bot, interaction)
+        if not message.content.strip():
+            await interaction.response.send_message(
+                "That message has no text to turn into an answer.", ephemeral=True
+            )
+            return
+        first_line = message.content.strip().splitlines()[0]
+        referenced = message.reference.resolved if message.reference else None
+        question = referenced.content if isinstance(referenced, discord.Message) else None
+        draft = Draft(
+            title=first_line[:100],
+            body=message.content,
+            author=message.author.display_name,
+            question=question,
+            source_url=message.jump_url,
+        )
+        await interaction.response.send_modal(
+            new_answer_form(self.bot, interaction, config, draft, heading="Add to corpus")
+        )
+
+    @app_commands.command(name="reindex", description="Rebuild the search index (moderators).")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_messages=True)
+    async def reindex(self, interaction: discord.Interaction) -> None:
+        await moderator_config(self.bot, interaction)
+        await interaction.response.send_message(
+            "Rebuilding the index… the bot keeps answering meanwhile."
+        )
+        message = await interaction.original_response()
+        scope = scope_of(interaction)
+        loop = asyncio.get_running_loop()
+        last_shown = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last_shown
+            now = time.monotonic()
+            if total and now - last_shown >= PROGRESS_EVERY_S:
+                last_shown = now
+                text = f"Rebuilding the index… embedded {done} of {total} passages."
+                asyncio.run_coroutine_threadsafe(message.edit(content=text), loop)
+
+        started = time.monotonic()
+        manifest = await self.bot.run_blocking(
+            self.bot.app.curation.reindex, scope, actor_of(interaction.user), progress
+        )
+        counts = manifest.counts
+        await message.edit(
+            content=(
+                f"Index rebuilt in {time.monotonic() - started:.1f}s: "
+                f"{counts.get('answers', 0)} answers, {counts.get('passages', 0)} passages "
+                f"({counts.get('embedded', 0)} embedded, {counts.get('reused', 0)} reused). "
+                "The bot is answering from it now."
+            )
+        )
+
+    @app_commands.command(
+        name="unanswered", description="Questions the bot could not answer (moderators)."
+    )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_messages=True)
+    async def unanswered(self, interaction: discord.Interaction) -> None:
+        await moderator_config(self.bot, interaction)
+        queue = await self.bot.run_blocking(
+            self.bot.app.curation.unanswered, scope_of(interaction), QUEUE_SHOWN
+        )
+        if not queue:
+            await interaction.response.send_message("No unanswered questions. 🎉", ephemeral=True)
+            return
+        lines = [
+            f"**{n}.** ({item.times_asked}×) {defuse_mentions(item.text)}"
+            for n, item in enumerate(queue, start=1)
+        ]
+        view = discord.ui.View(timeout=None)
+        for n, item in enumerate(queue, start=1):
+            view.add_item(AddQueuedQuestionButton(item.key, label=f"Answer #{n}"))
+        embed = discord.Embed(
+            title="Unanswered questions, most asked first",
+            description=trim("\n".join(lines), DESCRIPTION_LIMIT),
+        )
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)

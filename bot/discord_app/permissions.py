@@ -1,0 +1,30 @@
+"""Who may curate: checked when a command runs, not only by hiding the command."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.discord_app.errors import NotAdministrator, NotModerator
+from bot.store.guilds import GuildConfig
+
+
+def is_moderator(interaction: discord.Interaction, config: GuildConfig) -> bool:
+    """Manage Messages in this channel, or the guild's curator role."""
+    if interaction.guild_id is None:
+        return False
+    if interaction.permissions.manage_messages:
+        return True
+    roles = getattr(interaction.user, "roles", [])
+    return config.curator_role_id is not None and any(
+        str(role.id) == config.curator_role_id for role in roles
+    )
+
+
+def require_moderator(interaction: discord.Interaction, config: GuildConfig) -> None:
+    if not is_moderator(interaction, config):
+        raise NotModerator()
+
+
+def require_administrator(interaction: discord.Interaction) -> None:
+    if interaction.guild_id is None or not interaction.permissions.manage_guild:
+        raise NotAdministrator()

@@ -1,0 +1,80 @@
+"""A running bot wired to a loopback stand-in for Discord, over a real SQLite store and a
+real FAISS + BM25 index of the starter corpus (embedded by the fake encoder)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.app import TriagebotApp
+from bot.corpus.formats import read_corpus
+from bot.corpus.importer import import_records
+from bot.discord_app.client import TriageBot
+from bot.discord_app.cooldown import MemberCooldown
+from bot.paths import starter_answers_dir
+from bot.retrieval import RetrievalConfig
+from bot.settings import Settings
+from bot.store.database import Database
+from bot.store.guilds import update_guild_config
+from tests.discord_app.fake_discord import APPLICATION_ID, GUILD_ID, FakeDiscordApi
+from tests.discord_app.harness import DiscordHarness
+from tests.support.fake_encoder import FakeEncoder
+
+# The fake encoder's scores are not the real model's; this threshold keeps on-topic
+# questions answered and nonsense unanswered.
+FAKE_MODEL_CONFIG = RetrievalConfig(min_score=0.35, related_margin=1.0, reload_interval=0.0)
+TOKEN = "test-token.not-a-real-one"
+
+
+def make_app(data_dir: Path) -> TriagebotApp:
+    settings = Settings(data_dir=data_dir)
+    database = Database(settings.resolved_database_url)
+    database.ensure_ready()
+    return TriagebotApp(
+        settings=settings, database=database, _encoder=FakeEncoder(dimension=512), retrieval_config=FAKE_MODEL_CONFIG
+    )
+
+
+@pytest.fixture
+def triage_app(tmp_path: Path) -> Iterator[TriagebotApp]:
+    app = make_app(tmp_path / "data")
+    import_records(app.database, read_corpus(starter_answers_dir()), "global", "test", "setup")
+    app.rebuild_index("global")
+    with app.database.session() as session:
+        # The guild has no answers of its own yet; its scope gets an (empty) index so that
+        # moderators' additions land in a scope the bot searches.
+        update_guild_config(session, str(GUILD_ID), "test", emergency_number="999")
+    app.rebuild_index(str(GUILD_ID))
+    yield app
+    app.close()
+
+
+@pytest.fixture
+async def harness(triage_app: TriagebotApp) -> AsyncIterator[DiscordHarness]:
+    async with running_bot(triage_app) as harness:
+        yield harness
+
+
+class running_bot:  # noqa: N801 - used as an async context manager, like a function
+    """Start the stand-in API and log a bot into it; undo both afterwards."""
+
+    def __init__(self, app: TriagebotApp, cooldown: MemberCooldown | None = None) -> None:
+        self.app = app
+        self.cooldown = cooldown or MemberCooldown(rate=100, per=60)
+        self.api = FakeDiscordApi()
+        self._base = discord.http.Route.BASE
+
+    async def __aenter__(self) -> DiscordHarness:
+        await self.api.start()
+        discord.http.Route.BASE = self.api.base_url
+        self.bot = TriageBot(self.app, application_id=APPLICATION_ID, cooldown=self.cooldown)
+        await self.bot.login(TOKEN)
+        return DiscordHarness(self.bot, self.api)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.bot.close()
+        discord.http.Route.BASE = self._base
+        await self.api.stop()

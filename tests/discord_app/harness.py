@@ -1,0 +1,221 @@
+"""Driving the bot through discord.py's own machinery, as the gateway would.
+
+Interactions are built from raw INTERACTION_CREATE payloads and messages from
+MESSAGE_CREATE payloads, and handed to the client's connection state parsers; every HTTP
+call goes to the loopback FakeDiscordApi.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from bot.discord_app.client import TriageBot
+from tests.discord_app.fake_discord import (
+    APPLICATION_ID,
+    BOT_USER,
+    CHANNEL_ID,
+    GUILD_ID,
+    TIMESTAMP,
+    FakeDiscordApi,
+    Sent,
+    message_payload,
+)
+
+EPHEMERAL = 1 << 6
+MANAGE_MESSAGES = 1 << 13
+MANAGE_GUILD = 1 << 5
+MEMBER_PERMISSIONS = (1 << 10) | (1 << 11)  # view channel, send messages
+MODERATOR_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_MESSAGES
+ADMIN_PERMISSIONS = MODERATOR_PERMISSIONS | MANAGE_GUILD
+
+OPTION_TYPES = {str: 3, int: 4, bool: 5}
+SUB_COMMAND = 1
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    permissions: int = MEMBER_PERMISSIONS
+    roles: tuple[int, ...] = ()
+
+    def user(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "username": self.name,
+            "discriminator": "0",
+            "global_name": self.name.title(),
+            "avatar": None,
+        }
+
+    def member(self) -> dict[str, Any]:
+        return {
+            "user": self.user(),
+            "roles": [str(r) for r in self.roles],
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": str(self.permissions),
+        }
+
+
+MEMBER = Person(940000000000000001, "lifter_lou")
+OTHER_MEMBER = Person(940000000000000002, "runner_rae")
+MODERATOR = Person(940000000000000003, "mod_mo", MODERATOR_PERMISSIONS)
+ADMIN = Person(940000000000000004, "admin_ada", ADMIN_PERMISSIONS)
+
+
+def channel_payload(channel_id: int = CHANNEL_ID, guild_id: int = GUILD_ID) -> dict[str, Any]:
+    return {
+        "id": str(channel_id),
+        "type": 0,
+        "guild_id": str(guild_id),
+        "name": "ask-the-community",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+    }
+
+
+class DiscordHarness:
+    def __init__(self, bot: TriageBot, api: FakeDiscordApi) -> None:
+        self.bot = bot
+        self.api = api
+        self._ids = itertools.count(950000000000000001)
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    # --- interactions -------------------------------------------------------------
+    def _interaction(
+        self, kind: int, data: dict[str, Any], person: Person, guild_id: int | None = GUILD_ID,
+        message: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "id": str(self.next_id()),
+            "application_id": str(APPLICATION_ID),
+            "type": kind,
+            "data": data,
+            "token": f"interaction-token-{self.next_id()}",
+            "version": 1,
+            "locale": "en-GB",
+            "app_permissions": str(1 << 11),
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(guild_id or 0)},
+            "context": 0 if guild_id else 1,
+            "attachment_size_limit": 8_000_000,
+        }
+        if guild_id is not None:
+            payload["guild_id"] = str(guild_id)
+            payload["guild_locale"] = "en-GB"
+            payload["channel_id"] = str(CHANNEL_ID)
+            payload["channel"] = channel_payload()
+            payload["member"] = person.member()
+        else:
+            payload["user"] = person.user()
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    async def _dispatch(self, payload: dict[str, Any]) -> Sent:
+        """Hand the payload to discord.py and wait for its interaction callback."""
+        start = len(self.api.sent)
+        self.bot._connection.parse_interaction_create(payload)  # type: ignore[attr-defined]
+        callback = f"/interactions/{payload['id']}/"
+        return await self.api.wait_for(lambda s: s.path.startswith(callback), after=start)
+
+    async def slash(
+        self, name: str, person: Person = MEMBER, *, subcommand: str | None = None,
+        guild_id: int | None = GUILD_ID, resolved: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> Sent:
+        """Run a slash command (`subcommand` of group `name` when given); returns the
+        interaction callback the bot sent."""
+        option_list = [
+            {"name": key, "type": option_type(key, value, resolved), "value": value}
+            for key, value in options.items()
+        ]
+        if subcommand is not None:
+            option_list = [{"name": subcommand, "type": SUB_COMMAND, "options": option_list}]
+        data: dict[str, Any] = {"id": str(self.next_id()), "name": name, "type": 1,
+                                "options": option_list}
+        if resolved:
+            data["resolved"] = resolved
+        return await self._dispatch(self._interaction(2, data, person, guild_id))
+
+    async def message_command(self, name: str, target: dict[str, Any], person: Person) -> Sent:
+        data = {
+            "id": str(self.next_id()),
+            "name": name,
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        return await self._dispatch(self._interaction(2, data, person))
+
+    async def click(self, custom_id: str, person: Person = MEMBER,
+                    message: dict[str, Any] | None = None) -> Sent:
+        data = {"custom_id": custom_id, "component_type": 2}
+        message = message or message_payload(content="", author=BOT_USER,
+                                             message_id=self.next_id())
+        return await self._dispatch(self._interaction(3, data, person, message=message))
+
+    async def submit_modal(self, modal: Sent, values: dict[str, str], person: Person) -> Sent:
+        """Fill the modal the bot opened (by field label) and submit it."""
+        form = modal.body
+        rows = []
+        for row in form["components"]:
+            for component in _inputs(row):
+                value = values.get(component["label"], component.get("value") or "")
+                rows.append({"type": 1, "components": [
+                    {"type": 4, "custom_id": component["custom_id"], "value": value}
+                ]})
+        data = {"custom_id": form["custom_id"], "components": rows}
+        return await self._dispatch(self._interaction(5, data, person))
+
+    # --- gateway events -----------------------------------------------------------
+    def user_message(self, content: str, person: Person = MEMBER,
+                     mentions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        return message_payload(content=content, author=person.user(), message_id=self.next_id(),
+                               mentions=mentions, member={k: v for k, v in person.member().items()
+                                                          if k != "user"})
+
+    async def post_message(self, payload: dict[str, Any]) -> Sent:
+        """MESSAGE_CREATE; waits for the bot's reply in the channel."""
+        start = len(self.api.sent)
+        self.bot._connection.parse_message_create(payload)  # type: ignore[attr-defined]
+        return await self.api.wait_for(
+            lambda s: s.method == "POST" and s.path.endswith("/messages"), after=start
+        )
+
+
+def option_type(key: str, value: Any, resolved: dict[str, Any] | None) -> int:
+    if resolved and "attachments" in resolved and str(value) in resolved["attachments"]:
+        return 11
+    return OPTION_TYPES[type(value)]
+
+
+def _inputs(component: dict[str, Any]) -> list[dict[str, Any]]:
+    """Text inputs of a modal row (an action row, or a label wrapping one input)."""
+    if component.get("type") == 4:
+        return [component]
+    children = component.get("components") or []
+    if "component" in component:
+        children = [component["component"]]
+    found = [c for child in children for c in _inputs(child)]
+    if component.get("type") == 18 and found and "label" in component:
+        found[0] = {**found[0], "label": component["label"]}
+    return found
+
+
+def custom_ids(sent: Sent) -> list[str]:
+    return [
+        button["custom_id"]
+        for row in sent.body.get("components") or []
+        for button in row.get("components") or []
+        if "custom_id" in button
+    ]

@@ -1,0 +1,117 @@
+"""Members ask with /ask, by mentioning the bot, or in the help forum."""
+
+from __future__ import annotations
+
+from tests.discord_app.fake_discord import BOT_ID, BOT_USER, GUILD_ID
+from tests.discord_app.harness import EPHEMERAL, MEMBER, DiscordHarness, custom_ids
+
+DISCLAIMER = "Community answers, not medical advice"
+
+
+async def test_ask_answers_in_the_channel_with_cited_answers_and_buttons(
+    harness: DiscordHarness,
+) -> None:
+    sent = await harness.slash("ask", question="my hip flexors are tight from sitting at a desk")
+
+    reply = sent.body
+    assert sent.callback_type == 4
+    assert not reply.get("flags", 0) & EPHEMERAL
+    embeds = reply["embeds"]
+    assert 1 <= len(embeds) <= 3
+    first = embeds[0]
+    assert first["title"] and first["description"]
+    assert first["author"]["name"].startswith("by ")
+    assert "hip" in (first["title"] + first["description"]).lower()
+    assert DISCLAIMER in embeds[-1]["footer"]["text"]
+    ids = custom_ids(sent)
+    assert any(i.startswith("triage:vote:") and i.endswith(":1") for i in ids)
+    assert any(i.startswith("triage:vote:") and i.endswith(":0") for i in ids)
+
+
+async def test_a_seed_thread_answer_links_to_its_forum_post(harness: DiscordHarness) -> None:
+    sent = await harness.slash(
+        "ask", question="windmills and leg swings to warm up my lower back before football"
+    )
+
+    urls = [e.get("url") for e in sent.body["embeds"]]
+    assert any(u and u.startswith("https://forum.example.org/t/") for u in urls)
+
+
+async def test_a_private_question_is_answered_ephemerally(harness: DiscordHarness) -> None:
+    sent = await harness.slash("ask", question="how do I warm up before squats", private=True)
+
+    assert sent.body["flags"] & EPHEMERAL
+
+
+async def test_an_emergency_leads_the_reply_and_leaves_out_exercise_advice(
+    harness: DiscordHarness,
+) -> None:
+    sent = await harness.slash(
+        "ask", question="my back hurts and I can't feel it when I wipe, and can't pee properly"
+    )
+
+    embeds = sent.body["embeds"]
+    assert len(embeds) == 1
+    referral = embeds[0]
+    assert "help now" in referral["title"].lower()
+    assert "999" in referral["description"]
+    assert "cauda equina" in referral["description"].lower()
+    assert "left out" in referral["description"]
+
+
+async def test_a_soon_referral_comes_first_then_the_answers(harness: DiscordHarness) -> None:
+    sent = await harness.slash(
+        "ask",
+        question="my knee has hurt for 8 weeks when squatting and is not getting better, "
+        "what exercises?",
+    )
+
+    embeds = sent.body["embeds"]
+    assert embeds[0]["title"].startswith(("🩺", "⚠️"))
+    assert len(embeds) >= 2
+
+
+async def test_no_relevant_answer_says_so_and_queues_the_question(
+    harness: DiscordHarness,
+) -> None:
+    sent = await harness.slash("ask", question="qwzx vlorp frimble gnast")
+
+    text = sent.body["embeds"][0]["description"]
+    assert "no curated answer" in text.lower()
+    assert "moderators" in text.lower()
+    queue = harness.bot.app.curation.unanswered(str(GUILD_ID))
+    assert [q.text for q in queue] == ["qwzx vlorp frimble gnast"]
+
+
+async def test_nothing_the_bot_sends_can_ping_anyone(harness: DiscordHarness) -> None:
+    sent = await harness.slash("ask", question="@everyone <@123> my hip flexors are tight")
+
+    assert sent.body["allowed_mentions"] == {"parse": []}
+    assert "@everyone" not in str(sent.body["embeds"])
+
+
+async def test_mentioning_the_bot_with_a_question_gets_a_reply(harness: DiscordHarness) -> None:
+    message = harness.user_message(
+        f"<@{BOT_ID}> what should I do about a tight lower back from sitting?",
+        mentions=[BOT_USER],
+    )
+
+    sent = await harness.post_message(message)
+
+    assert sent.body["embeds"]
+    assert str(sent.body["message_reference"]["message_id"]) == message["id"]
+    assert sent.body["allowed_mentions"]["parse"] == []
+
+
+async def test_a_member_asking_too_often_is_told_to_wait(triage_app) -> None:  # type: ignore[no-untyped-def]
+    from bot.discord_app.cooldown import MemberCooldown
+    from tests.discord_app.conftest import running_bot
+
+    async with running_bot(triage_app, MemberCooldown(rate=1, per=60)) as harness:
+        first = await harness.slash("ask", question="tight hamstrings, stretch or strengthen?")
+        second = await harness.slash("ask", question="and what about my calves?")
+
+    assert first.body["embeds"]
+    assert second.body["flags"] & EPHEMERAL
+    assert "seconds" in second.body["content"]
+    assert MEMBER.id  # the same member asked both
