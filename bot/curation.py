@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from bot.corpus.formats import (
     JSONL_SUFFIXES,
     MARKDOWN_SUFFIXES,
@@ -111,13 +113,23 @@ class Curation:
         with self.database.session() as session:
             return AnswerRepository(session).retire(scope, answer_id, actor)
 
-    def show(self, scope: str, answer_id: str) -> StoredAnswer:
+    def show(self, scopes: Sequence[str], answer_id: str) -> StoredAnswer:
+        """The answer from the first of `scopes` that has it (a guild, then the starter
+        corpus): moderators may read the shared answers but change only their own."""
         with self.database.session() as session:
-            return AnswerRepository(session).get(scope, answer_id)
+            return AnswerRepository(session).get(self._owner(session, scopes, answer_id), answer_id)
 
-    def history(self, scope: str, answer_id: str) -> list[tuple[int, str, str | None, str]]:
+    def history(
+        self, scopes: Sequence[str], answer_id: str
+    ) -> list[tuple[int, str, str | None, str]]:
         with self.database.session() as session:
-            return AnswerRepository(session).revisions(scope, answer_id)
+            repository = AnswerRepository(session)
+            return repository.revisions(self._owner(session, scopes, answer_id), answer_id)
+
+    @staticmethod
+    def _owner(session: Session, scopes: Sequence[str], answer_id: str) -> str:
+        repository = AnswerRepository(session)
+        return next((s for s in scopes if repository.find(s, answer_id)), scopes[0])
 
     def import_file(self, scope: str, filename: str, data: bytes, actor: str) -> ImportSummary:
         """An uploaded corpus file (.md or .jsonl): all of it or nothing, errors with line."""

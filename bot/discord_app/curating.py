@@ -151,7 +151,7 @@ class AnswerCommands(app_commands.Group):
     async def edit(self, interaction: discord.Interaction, answer_id: str) -> None:
         await moderator_config(self.bot, interaction)
         scope = scope_of(interaction)
-        stored = await self.bot.run_blocking(self.bot.app.curation.show, scope, answer_id)
+        stored = await self.bot.run_blocking(self.bot.app.curation.show, [scope], answer_id)
         record = stored.record
         draft = Draft(
             id=record.id,
@@ -202,9 +202,9 @@ class AnswerCommands(app_commands.Group):
 
     @app_commands.command(name="show", description="Show a curated answer.")
     async def show(self, interaction: discord.Interaction, answer_id: str) -> None:
-        await moderator_config(self.bot, interaction)
+        config = await moderator_config(self.bot, interaction)
         stored = await self.bot.run_blocking(
-            self.bot.app.curation.show, scope_of(interaction), answer_id
+            self.bot.app.curation.show, searched_scopes(config), answer_id
         )
         record = stored.record
         embed = discord.Embed(
@@ -224,9 +224,9 @@ class AnswerCommands(app_commands.Group):
 
     @app_commands.command(name="history", description="Every revision of a curated answer.")
     async def history(self, interaction: discord.Interaction, answer_id: str) -> None:
-        await moderator_config(self.bot, interaction)
+        config = await moderator_config(self.bot, interaction)
         revisions = await self.bot.run_blocking(
-            self.bot.app.curation.history, scope_of(interaction), answer_id
+            self.bot.app.curation.history, searched_scopes(config), answer_id
         )
         lines = [
             f"**{number}** · {status} · {note or 'changed'} · by {who or 'unknown'}"

@@ -41,7 +41,12 @@ _NOT_A_NEGATION = re.compile(
     r"\bwithout (?:warning|noticing|realising|realizing|knowing|meaning|trying|any warning|"
     r"feeling it|reason|any reason)\b|"
     r"\bnever (?:had|felt|experienced|seen) (?:\w+ ){0,3}?(?:like (?:this|it|that)|before)\b|"
-    r"\bnothing like (?:this|it) before\b"
+    r"\bnothing like (?:this|it) before\b|"
+    # "hasn't got any better in 3 months", "no better after 6 weeks": saying a problem
+    # persists is the symptom itself, not a negation of the duration that follows.
+    r"\b(?:no|not|isnt|arent|hasnt|havent|wasnt|doesnt|dont|didnt|wont|never|has not|have not|"
+    r"is not|does not) (?:\w+ ){0,3}?(?:better|improv\w*|changed?|eas(?:ed|ing)|settl\w*|"
+    r"gone away|going away|go away|heal\w*|shift\w*|budg\w*|respond\w*|touch(?:ing|ed)? (?:it|the pain))\b"
 )
 # Where a negation's reach ends inside a sentence.
 _SCOPE_BREAK = re.compile(
@@ -94,6 +99,8 @@ _HYPOTHETICAL_CUE = re.compile(
     r"somebody|a person|anyone|they|one|we) (?:get|gets|got|start|starts|develop|develops|"
     r"notice|notices|lose|loses|pass|passes|tear|tears|collapse|collapses|faint|faints|"
     r"suddenly|experience|experiences|end up|ended up)\b|if (?:ever|it ever|this ever|that ever)|"
+    r"(?:if|when|whenever) (?:someone|somebody|anyone|anybody|a (?:client|member|player|runner|"
+    r"lifter|person|participant|student|athlete|patient|teammate))\b|"
     r"in case|hypothetical\w*|imagine|suppos(?:e|ing)|(?:lets|let us) say|say (?:i|you|"
     r"someone) (?:hit|got|get|tore|had|have)|(?:scared|afraid|worried|paranoid|terrified|"
     r"anxious|nervous|concerned|fear(?:ful)?|worry) (?:\w+ )?(?:of|about|that) (?:getting|"
@@ -196,7 +203,11 @@ _ONGOING = re.compile(
     r"worse|worse|keeps?|recently|lately|these days|new|came back|come back|returned|"
     r"(?:started|starting) (?:\w+ )?(?:today|yesterday|again|recently|this|last night|a few days)|"
     r"for the (?:past|last) \w+|yesterday|last night|\d+ (?:hours?|days?) "
-    r"ago|(?:a|one|two|three) (?:days?|hours?) ago)\b"
+    r"ago|(?:a|one|two|three) (?:days?|hours?) ago|"
+    # "had breast cancer years ago ... this last month my back has started aching"
+    r"this (?:last |past )?(?:month|week|fortnight)|the (?:last|past) (?:few |couple of |\d+ )?"
+    r"(?:days|weeks|months|month|week|fortnight)|(?:last|past) (?:few|couple of|\d+) "
+    r"(?:days|weeks|months)|(?:has|have|hes|shes|its|ive|weve) (?:\w+ )?started)\b"
 )
 
 # --- other people ---------------------------------------------------------------------

@@ -34,7 +34,10 @@ def make_app(data_dir: Path) -> TriagebotApp:
     database = Database(settings.resolved_database_url)
     database.ensure_ready()
     return TriagebotApp(
-        settings=settings, database=database, _encoder=FakeEncoder(dimension=512), retrieval_config=FAKE_MODEL_CONFIG
+        settings=settings,
+        database=database,
+        _encoder=FakeEncoder(dimension=512),
+        retrieval_config=FAKE_MODEL_CONFIG,
     )
 
 
@@ -58,7 +61,7 @@ async def harness(triage_app: TriagebotApp) -> AsyncIterator[DiscordHarness]:
         yield harness
 
 
-class running_bot:  # noqa: N801 - used as an async context manager, like a function
+class running_bot:
     """Start the stand-in API and log a bot into it; undo both afterwards."""
 
     def __init__(self, app: TriagebotApp, cooldown: MemberCooldown | None = None) -> None:

@@ -40,6 +40,8 @@ class Sent:
     path: str
     json: Any = None
     files: list[tuple[str, bytes]] = field(default_factory=list)
+    response: Any = None
+    """What the stand-in answered (for a message: the message payload, with its id)."""
 
     @property
     def body(self) -> dict[str, Any]:
@@ -56,6 +58,8 @@ class Sent:
 class FakeDiscordApi:
     def __init__(self) -> None:
         self.sent: list[Sent] = []
+        self.files: dict[str, bytes] = {}
+        """Attachments the bot may download: /attachments/<name>."""
         self._ids = itertools.count(930000000000000001)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -76,7 +80,7 @@ class FakeDiscordApi:
             await self._runner.cleanup()
 
     async def wait_for(
-        self, predicate: Callable[[Sent], bool], *, timeout: float = 30.0, after: int = 0
+        self, predicate: Callable[[Sent], bool], *, timeout: float = 10.0, after: int = 0
     ) -> Sent:
         """The first request (from index `after` on) matching `predicate`."""
 
@@ -94,13 +98,16 @@ class FakeDiscordApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.path.removeprefix("/api/v10")
+        if path.startswith("/attachments/"):
+            return web.Response(body=self.files.get(path.removeprefix("/attachments/"), b""))
         payload, files = await _read_body(request)
         sent = Sent(request.method, path, payload, files)
+        sent.response = self._answer(sent)
         async with self._arrived:
             self.sent.append(sent)
             self._arrived.notify_all()
         # discord.py reads JSON only when the content type is exactly application/json.
-        body = json.dumps(self._answer(sent)).encode()
+        body = json.dumps(sent.response).encode()
         return web.Response(body=body, headers={"Content-Type": "application/json"})
 
     def _answer(self, sent: Sent) -> Any:

@@ -81,18 +81,79 @@ def channel_payload(channel_id: int = CHANNEL_ID, guild_id: int = GUILD_ID) -> d
     }
 
 
+CURATOR_ROLE_ID = 960000000000000001
+HELP_FORUM_ID = 920000000000000009
+
+
+def role_payload(role_id: int, name: str) -> dict[str, Any]:
+    return {
+        "id": str(role_id),
+        "name": name,
+        "color": 0,
+        "hoist": False,
+        "position": 1,
+        "permissions": "0",
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
+def guild_payload(guild_id: int = GUILD_ID) -> dict[str, Any]:
+    """GUILD_CREATE as the gateway sends it when the bot connects: channels and roles."""
+    forum = {
+        **channel_payload(HELP_FORUM_ID),
+        "type": 15,
+        "name": "help-forum",
+        "available_tags": [],
+        "default_reaction_emoji": None,
+    }
+    return {
+        "id": str(guild_id),
+        "name": "Strength & Physio",
+        "icon": None,
+        "owner_id": "1",
+        "afk_timeout": 300,
+        "verification_level": 1,
+        "default_message_notifications": 1,
+        "explicit_content_filter": 0,
+        "features": [],
+        "mfa_level": 0,
+        "system_channel_flags": 0,
+        "premium_tier": 0,
+        "preferred_locale": "en-GB",
+        "nsfw_level": 0,
+        "member_count": 3,
+        "large": False,
+        "unavailable": False,
+        "emojis": [],
+        "stickers": [],
+        "members": [],
+        "voice_states": [],
+        "presences": [],
+        "threads": [],
+        "roles": [role_payload(guild_id, "@everyone"), role_payload(CURATOR_ROLE_ID, "curators")],
+        "channels": [channel_payload(), forum],
+    }
+
+
 class DiscordHarness:
     def __init__(self, bot: TriageBot, api: FakeDiscordApi) -> None:
         self.bot = bot
         self.api = api
         self._ids = itertools.count(950000000000000001)
+        bot._connection.parse_guild_create(guild_payload())  # type: ignore[attr-defined]
 
     def next_id(self) -> int:
         return next(self._ids)
 
     # --- interactions -------------------------------------------------------------
     def _interaction(
-        self, kind: int, data: dict[str, Any], person: Person, guild_id: int | None = GUILD_ID,
+        self,
+        kind: int,
+        data: dict[str, Any],
+        person: Person,
+        guild_id: int | None = GUILD_ID,
         message: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -129,8 +190,13 @@ class DiscordHarness:
         return await self.api.wait_for(lambda s: s.path.startswith(callback), after=start)
 
     async def slash(
-        self, name: str, person: Person = MEMBER, *, subcommand: str | None = None,
-        guild_id: int | None = GUILD_ID, resolved: dict[str, Any] | None = None,
+        self,
+        name: str,
+        person: Person = MEMBER,
+        *,
+        subcommand: str | None = None,
+        guild_id: int | None = GUILD_ID,
+        resolved: dict[str, Any] | None = None,
         **options: Any,
     ) -> Sent:
         """Run a slash command (`subcommand` of group `name` when given); returns the
@@ -141,8 +207,12 @@ class DiscordHarness:
         ]
         if subcommand is not None:
             option_list = [{"name": subcommand, "type": SUB_COMMAND, "options": option_list}]
-        data: dict[str, Any] = {"id": str(self.next_id()), "name": name, "type": 1,
-                                "options": option_list}
+        data: dict[str, Any] = {
+            "id": str(self.next_id()),
+            "name": name,
+            "type": 1,
+            "options": option_list,
+        }
         if resolved:
             data["resolved"] = resolved
         return await self._dispatch(self._interaction(2, data, person, guild_id))
@@ -157,11 +227,19 @@ class DiscordHarness:
         }
         return await self._dispatch(self._interaction(2, data, person))
 
-    async def click(self, custom_id: str, person: Person = MEMBER,
-                    message: dict[str, Any] | None = None) -> Sent:
+    async def click(self, reply: Sent, custom_id: str, person: Person = MEMBER) -> Sent:
+        """Click a button of the message the bot sent in `reply`."""
+        body = reply.body
+        sent_message = reply.response.get("resource", reply.response).get("message", {})
+        message = message_payload(
+            content=body.get("content") or "",
+            author=BOT_USER,
+            message_id=int(sent_message.get("id") or self.next_id()),
+            embeds=body.get("embeds"),
+            components=body.get("components"),
+            flags=body.get("flags") or 0,
+        )
         data = {"custom_id": custom_id, "component_type": 2}
-        message = message or message_payload(content="", author=BOT_USER,
-                                             message_id=self.next_id())
         return await self._dispatch(self._interaction(3, data, person, message=message))
 
     async def submit_modal(self, modal: Sent, values: dict[str, str], person: Person) -> Sent:
@@ -171,18 +249,62 @@ class DiscordHarness:
         for row in form["components"]:
             for component in _inputs(row):
                 value = values.get(component["label"], component.get("value") or "")
-                rows.append({"type": 1, "components": [
-                    {"type": 4, "custom_id": component["custom_id"], "value": value}
-                ]})
+                rows.append(
+                    {
+                        "type": 1,
+                        "components": [
+                            {"type": 4, "custom_id": component["custom_id"], "value": value}
+                        ],
+                    }
+                )
         data = {"custom_id": form["custom_id"], "components": rows}
         return await self._dispatch(self._interaction(5, data, person))
 
     # --- gateway events -----------------------------------------------------------
-    def user_message(self, content: str, person: Person = MEMBER,
-                     mentions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        return message_payload(content=content, author=person.user(), message_id=self.next_id(),
-                               mentions=mentions, member={k: v for k, v in person.member().items()
-                                                          if k != "user"})
+    def user_message(
+        self, content: str, person: Person = MEMBER, mentions: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        return message_payload(
+            content=content,
+            author=person.user(),
+            message_id=self.next_id(),
+            mentions=mentions,
+            member={k: v for k, v in person.member().items() if k != "user"},
+        )
+
+    async def new_forum_post(
+        self, thread_id: int, forum_id: int, title: str, starter: dict[str, Any]
+    ) -> Sent:
+        """THREAD_CREATE for a new forum post (with its starter message); waits for the
+        bot's message in the thread."""
+        thread = {
+            "id": str(thread_id),
+            "guild_id": str(GUILD_ID),
+            "parent_id": str(forum_id),
+            "type": 11,
+            "name": title,
+            "owner_id": starter["author"]["id"],
+            "last_message_id": str(thread_id),
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "newly_created": True,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": TIMESTAMP,
+                "locked": False,
+            },
+            "message": starter,
+        }
+        start = len(self.api.sent)
+        self.bot._connection.parse_message_create(starter)  # type: ignore[attr-defined]
+        self.bot._connection.parse_thread_create(thread)  # type: ignore[attr-defined]
+        return await self.api.wait_for(
+            lambda s: s.method == "POST" and s.path == f"/channels/{thread_id}/messages",
+            after=start,
+        )
 
     async def post_message(self, payload: dict[str, Any]) -> Sent:
         """MESSAGE_CREATE; waits for the bot's reply in the channel."""
@@ -194,8 +316,12 @@ class DiscordHarness:
 
 
 def option_type(key: str, value: Any, resolved: dict[str, Any] | None) -> int:
-    if resolved and "attachments" in resolved and str(value) in resolved["attachments"]:
+    if resolved and str(value) in resolved.get("attachments", {}):
         return 11
+    if resolved and str(value) in resolved.get("roles", {}):
+        return 8
+    if resolved and str(value) in resolved.get("channels", {}):
+        return 7
     return OPTION_TYPES[type(value)]
 
 

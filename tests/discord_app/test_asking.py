@@ -115,3 +115,66 @@ async def test_a_member_asking_too_often_is_told_to_wait(triage_app) -> None:  #
     assert second.body["flags"] & EPHEMERAL
     assert "seconds" in second.body["content"]
     assert MEMBER.id  # the same member asked both
+
+
+async def test_a_new_help_forum_post_is_answered_in_its_thread(harness: DiscordHarness) -> None:
+    from tests.discord_app.harness import ADMIN, HELP_FORUM_ID
+
+    await harness.slash(
+        "triage",
+        ADMIN,
+        subcommand="config",
+        help_forum=str(HELP_FORUM_ID),
+        resolved={
+            "channels": {
+                str(HELP_FORUM_ID): {
+                    "id": str(HELP_FORUM_ID),
+                    "type": 15,
+                    "name": "help-forum",
+                    "permissions": "0",
+                }
+            }
+        },
+    )
+    thread_id = harness.next_id()
+    starter = harness.user_message("they feel tight after sitting at my desk all day")
+    starter.update({"id": str(thread_id), "channel_id": str(thread_id)})
+
+    sent = await harness.new_forum_post(thread_id, HELP_FORUM_ID, "Tight hip flexors?", starter)
+
+    assert sent.path == f"/channels/{thread_id}/messages"
+    assert "hip" in str(sent.body["embeds"]).lower()
+
+
+async def test_a_slow_question_never_blocks_the_event_loop(triage_app) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+    import time
+
+    from tests.discord_app.conftest import running_bot
+
+    class SlowEncoder:
+        def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+            self.inner, self.name, self.dimension = inner, inner.name, inner.dimension
+
+        def encode(self, texts, **options):  # type: ignore[no-untyped-def]
+            time.sleep(0.5)  # a big model on a busy CPU
+            return self.inner.encode(texts, **options)
+
+    triage_app.retriever._state.encoder = SlowEncoder(triage_app.encoder)
+    async with running_bot(triage_app) as harness:
+        gaps: list[float] = []
+
+        async def heartbeat() -> None:
+            last = time.perf_counter()
+            for _ in range(40):
+                await asyncio.sleep(0.02)
+                now = time.perf_counter()
+                gaps.append(now - last - 0.02)
+                last = now
+
+        ticker = asyncio.create_task(heartbeat())
+        sent = await harness.slash("ask", question="hip flexors tight from sitting, stretches?")
+        await ticker
+
+    assert sent.body["embeds"]
+    assert max(gaps) < 0.1
