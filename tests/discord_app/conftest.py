@@ -64,16 +64,24 @@ async def harness(triage_app: TriagebotApp) -> AsyncIterator[DiscordHarness]:
 class running_bot:
     """Start the stand-in API and log a bot into it; undo both afterwards."""
 
-    def __init__(self, app: TriagebotApp, cooldown: MemberCooldown | None = None) -> None:
+    def __init__(
+        self,
+        app: TriagebotApp,
+        cooldown: MemberCooldown | None = None,
+        bot: TriageBot | None = None,
+    ) -> None:
         self.app = app
         self.cooldown = cooldown or MemberCooldown(rate=100, per=60)
+        self.given_bot = bot
         self.api = FakeDiscordApi()
         self._base = discord.http.Route.BASE
 
     async def __aenter__(self) -> DiscordHarness:
         await self.api.start()
         discord.http.Route.BASE = self.api.base_url
-        self.bot = TriageBot(self.app, application_id=APPLICATION_ID, cooldown=self.cooldown)
+        self.bot = self.given_bot or TriageBot(
+            self.app, application_id=APPLICATION_ID, cooldown=self.cooldown
+        )
         await self.bot.login(TOKEN)
         return DiscordHarness(self.bot, self.api)
 

@@ -238,3 +238,20 @@ def _walk(component: dict) -> list[dict]:  # type: ignore[type-arg]
         [component["component"]] if "component" in component else []
     )
     return [component, *[c for child in children for c in _walk(child)]]
+
+
+async def test_edit_retire_and_history_of_a_server_answer(harness: DiscordHarness) -> None:
+    answer_id = _save_answer(harness, "calf-raises", "Calf raises", "Do them slowly.")
+
+    modal = await harness.slash("answer", MODERATOR, subcommand="edit", answer_id=answer_id)
+    edited = await harness.submit_modal(
+        modal, {"Answer": "Do them slowly, pausing for a second at the top."}, MODERATOR
+    )
+    retired = await harness.slash("answer", MODERATOR, subcommand="retire", answer_id=answer_id)
+    history = await harness.slash("answer", MODERATOR, subcommand="history", answer_id=answer_id)
+
+    assert "updated" in edited.body["content"]
+    assert "retired" in retired.body["content"]
+    lines = history.body["embeds"][0]["description"].splitlines()
+    assert len(lines) == 3
+    assert "mod_mo" in lines[1] and "retired" in lines[2]
