@@ -23,6 +23,7 @@ from bot.store.answers import AnswerRepository
 from bot.store.database import Database
 from bot.store.embedding_cache import SqlEmbeddingCache
 from bot.store.indexes import record_build
+from bot.store.privacy import purge_expired_text
 from bot.triage import TriageService
 
 Progress = Callable[[int, int], None]
@@ -85,6 +86,11 @@ class TriagebotApp:
         with self.database.session() as session:
             record_build(session, manifest)
         return manifest
+
+    def purge_expired(self) -> int:
+        """Blank question text older than TRIAGEBOT_UNANSWERED_RETENTION_DAYS."""
+        with self.database.session() as session:
+            return purge_expired_text(session, self.settings.unanswered_retention_days)
 
     def close(self) -> None:
         self.database.dispose()

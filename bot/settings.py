@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     discord_dev_guild: int | None = Field(
         default=None, description="Sync slash commands to this guild only (development)."
     )
+    discord_api_base: str | None = Field(
+        default=None,
+        description="Discord's REST API base URL; only for a local stand-in in tests.",
+    )
     unanswered_retention_days: int = Field(default=90, ge=1)
 
     @model_validator(mode="after")

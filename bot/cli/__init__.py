@@ -59,6 +59,7 @@ def _register_commands() -> None:
         demo_command,
         eval_commands,
         index_commands,
+        privacy_command,
         redflags_command,
         run_command,
     )
@@ -72,6 +73,7 @@ def _register_commands() -> None:
     cli.add_command(eval_commands.eval_, name="eval")
     cli.add_command(redflags_command.redflags)
     cli.add_command(run_command.run)
+    cli.add_command(privacy_command.privacy)
 
 
 _register_commands()

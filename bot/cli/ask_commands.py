@@ -78,6 +78,7 @@ def ask(
     """
     questions = read_questions(question, batch)
     app = ctx.app()
+    app.purge_expired()  # question text is kept only for the retention period
     where = QuestionScope(scope=scope, emergency_number=emergency_number)
     for text in questions:
         result = app.service.answer(text, where, k=k, use_threshold=not no_threshold)

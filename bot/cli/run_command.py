@@ -44,6 +44,8 @@ def run(ctx: CliContext) -> None:
     token = ctx.settings.discord_token
     if token is None or not token.get_secret_value().strip():
         raise click.ClickException(NO_TOKEN)
+    if ctx.settings.discord_api_base:
+        discord.http.Route.BASE = ctx.settings.discord_api_base.rstrip("/")
     app = ctx.app()
     bot = TriageBot(app, dev_guild_id=ctx.settings.discord_dev_guild)
     # A long-running service logs what it does; the CLI's default is warnings only.

@@ -20,6 +20,7 @@ from bot.discord_app.asking import Asking
 from bot.discord_app.cooldown import MemberCooldown
 from bot.discord_app.curating import AddQueuedQuestionButton, Curating
 from bot.discord_app.errors import reply_with_error
+from bot.discord_app.privacy import Privacy
 from bot.discord_app.views import PERSISTENT_ITEMS
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class TriageBot(commands.Bot):
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        for cog in (Asking(self), Curating(self), Admin(self)):
+        for cog in (Asking(self), Curating(self), Admin(self), Privacy(self)):
             await self.add_cog(cog)
         self.add_dynamic_items(*PERSISTENT_ITEMS, AddQueuedQuestionButton)
         if self.sync_commands:

@@ -178,3 +178,13 @@ async def test_a_slow_question_never_blocks_the_event_loop(triage_app) -> None: 
 
     assert sent.body["embeds"]
     assert max(gaps) < 0.1
+
+
+async def test_forget_me_deletes_what_is_stored_about_the_member(harness: DiscordHarness) -> None:
+    await harness.slash("ask", question="qwzx vlorp frimble gnast")
+
+    sent = await harness.slash("privacy", subcommand="forget-me")
+
+    assert sent.body["flags"] & EPHEMERAL
+    assert "1 questions and 0 votes deleted" in sent.body["content"]
+    assert harness.bot.app.curation.unanswered(str(GUILD_ID)) == []

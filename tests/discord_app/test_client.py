@@ -10,7 +10,16 @@ from tests.discord_app.conftest import running_bot
 from tests.discord_app.fake_discord import APPLICATION_ID, GUILD_ID
 from tests.discord_app.harness import DiscordHarness
 
-EXPECTED_COMMANDS = {"ask", "answer", "corpus", "reindex", "unanswered", "triage", "Add to corpus"}
+EXPECTED_COMMANDS = {
+    "ask",
+    "answer",
+    "corpus",
+    "reindex",
+    "unanswered",
+    "triage",
+    "privacy",
+    "Add to corpus",
+}
 
 
 async def test_commands_sync_globally_by_default(harness: DiscordHarness) -> None:

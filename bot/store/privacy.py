@@ -1,0 +1,77 @@
+"""Keeping as little about members as the bot needs, for no longer than it needs it.
+
+Askers and voters are stored only as salted hashes. The text of a question is kept only
+while it is unanswered (moderators need it to write an answer), and only for the
+retention period; then it is purged. A member can have everything about them deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.audit import record_action
+from bot.store.questions import get_or_create_salt, hash_asker
+from bot.store.schema import AskedQuestion, Feedback, RedFlagEvent, utcnow
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    questions: int
+    votes: int
+
+    def describe(self) -> str:
+        return f"{self.questions} questions and {self.votes} votes deleted"
+
+
+def purge_expired_text(session: Session, retention_days: int, now: datetime | None = None) -> int:
+    """Blank the text of questions (and red-flag records) older than the retention period;
+    returns how many rows lost their text."""
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    questions = session.execute(
+        update(AskedQuestion)
+        .where(AskedQuestion.asked_at < cutoff, AskedQuestion.text.is_not(None))
+        .values(text=None, text_key=None)
+    ).rowcount
+    flagged = session.execute(
+        update(RedFlagEvent)
+        .where(RedFlagEvent.raised_at < cutoff, RedFlagEvent.text.is_not(None))
+        .values(text=None)
+    ).rowcount
+    if questions or flagged:
+        record_action(
+            session,
+            "system",
+            "*",
+            "privacy.purged",
+            None,
+            {"questions": questions, "red_flags": flagged, "retention_days": retention_days},
+        )
+    return int(questions or 0) + int(flagged or 0)
+
+
+def forget_member(session: Session, member: str, actor: str) -> Forgotten:
+    """Delete every question and vote of `member` (a Discord user id, as text)."""
+    member_hash = hash_asker(get_or_create_salt(session), member)
+    question_ids = list(
+        session.scalars(select(AskedQuestion.id).where(AskedQuestion.asker_hash == member_hash))
+    )
+    if question_ids:
+        session.execute(delete(RedFlagEvent).where(RedFlagEvent.question_id.in_(question_ids)))
+    questions = session.execute(
+        delete(AskedQuestion).where(AskedQuestion.asker_hash == member_hash)
+    ).rowcount
+    votes = session.execute(delete(Feedback).where(Feedback.member_hash == member_hash)).rowcount
+    # The audit names no one: the member's id would undo what was just deleted.
+    record_action(
+        session,
+        actor,
+        "*",
+        "privacy.forgotten",
+        None,
+        {"questions": int(questions or 0), "votes": int(votes or 0)},
+    )
+    return Forgotten(questions=int(questions or 0), votes=int(votes or 0))

@@ -1,0 +1,59 @@
+"""`triagebot run` fails in one line without a token; `privacy purge` forgets on request."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.store.database import Database
+from bot.store.questions import record_question, unanswered_questions
+from tests.cli.conftest import Invoke
+
+
+def test_run_without_a_token_says_how_to_set_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {"TRIAGEBOT_DATA_DIR": str(tmp_path), "TRIAGEBOT_DISCORD_TOKEN": ""}
+
+    result = CliRunner().invoke(cli, ["run"], env=env)
+
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1
+    assert "TRIAGEBOT_DISCORD_TOKEN is not set" in result.output
+
+
+def test_run_with_discord_unreachable_is_one_line_and_never_shows_the_token(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    secret = "MTIz.secret-token-value.xyz"
+    env = {
+        "TRIAGEBOT_DATA_DIR": str(tmp_path),
+        "TRIAGEBOT_DISCORD_TOKEN": secret,
+        # Nothing listens on this port: a stand-in for "Discord cannot be reached".
+        "TRIAGEBOT_DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
+    }
+
+    result = CliRunner().invoke(cli, ["run"], env=env)
+
+    assert result.exit_code == 1
+    assert "Discord cannot be reached" in result.output
+    assert secret not in result.output
+
+
+def test_privacy_purge_forgets_a_member(triagebot: Invoke, database_url: str) -> None:
+    database = Database(database_url)
+    database.ensure_ready()
+    with database.session() as session:
+        record_question(
+            session,
+            scope="g1",
+            text="a question",
+            answered=False,
+            answer_ids=[],
+            red_flag_level="none",
+            asker="123",
+        )
+
+    result = triagebot("privacy", "purge", "--member", "123")
+
+    assert result.exit_code == 0, result.output
+    assert "1 questions and 0 votes deleted" in result.output
+    with database.session() as session:
+        assert unanswered_questions(session, ["g1"]) == []
+    database.dispose()
