@@ -45,8 +45,11 @@ _NOT_A_NEGATION = re.compile(
     # "hasn't got any better in 3 months", "no better after 6 weeks": saying a problem
     # persists is the symptom itself, not a negation of the duration that follows.
     r"\b(?:no|not|isnt|arent|hasnt|havent|wasnt|doesnt|dont|didnt|wont|never|has not|have not|"
-    r"is not|does not) (?:\w+ ){0,3}?(?:better|improv\w*|changed?|eas(?:ed|ing)|settl\w*|"
-    r"gone away|going away|go away|heal\w*|shift\w*|budg\w*|respond\w*|touch(?:ing|ed)? (?:it|the pain))\b"
+    r"is not|does not) (?:(?:got|getting|gotten|get|any|really|much|been|even|that|very|ever|"
+    r"at all|showing|shown|seen|seeing|made|making|had) ){0,3}(?:better|improv\w*|changed?|"
+    r"eas(?:ed|ing)|"
+    r"settl\w*|gone away|going away|go away|heal\w*|shift\w*|budg\w*|respond\w*|"
+    r"touch(?:ing|ed)? (?:it|the pain))\b"
 )
 # Where a negation's reach ends inside a sentence.
 _SCOPE_BREAK = re.compile(
@@ -99,7 +102,7 @@ _HYPOTHETICAL_CUE = re.compile(
     r"somebody|a person|anyone|they|one|we) (?:get|gets|got|start|starts|develop|develops|"
     r"notice|notices|lose|loses|pass|passes|tear|tears|collapse|collapses|faint|faints|"
     r"suddenly|experience|experiences|end up|ended up)\b|if (?:ever|it ever|this ever|that ever)|"
-    r"(?:if|when|whenever) (?:someone|somebody|anyone|anybody|a (?:client|member|player|runner|"
+    r"(?:if|whenever) (?:someone|somebody|anyone|anybody|a (?:client|member|player|runner|"
     r"lifter|person|participant|student|athlete|patient|teammate))\b|"
     r"in case|hypothetical\w*|imagine|suppos(?:e|ing)|(?:lets|let us) say|say (?:i|you|"
     r"someone) (?:hit|got|get|tore|had|have)|(?:scared|afraid|worried|paranoid|terrified|"
@@ -184,12 +187,19 @@ _PAST_WEAK = re.compile(
     r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago|had|was|got)\b"
 )
 _RESOLVED = re.compile(
-    r"\b(?:(?:all |totally |completely |fully |been |was |is |its |been totally |been "
+    # "no better after 8 weeks" and "hasn't got any better since" are not recoveries.
+    r"\b(?:(?<!no )(?<!not )(?<!any )(?<!nt )(?<!never )"
+    r"(?:all |totally |completely |fully |been |was |is |its |been totally |been "
     r"completely )?(?:fine|good|ok|okay|great|well|sorted|healed|resolved|recovered|"
     r"cleared(?: up)?|gone|clear|normal|better) (?:now|since|ever since|after(?:wards)?|"
     r"again|since then|for years|these days)|fully (?:recovered|healed|resolved|better)|"
-    r"all (?:clear|good|resolved|sorted|fine|healed|gone|cleared)|went away|cleared up|"
-    r"resolved|recovered|settled (?:down)?|(?:no|zero|never had any) (?:problems?|issues?|"
+    r"all (?:clear|good|resolved|sorted|fine|healed|gone|cleared)|"
+    # "went away when I stopped" describes a symptom eased by resting from an effort (as angina
+    # is), not a recovery; "went away when I got out of the car" is still resolved.
+    r"(?:went away|cleared up|settled(?: down)?|eased off)(?! (?:\w+ )?(?:when|once|as soon as|"
+    r"whenever|each time|every time|if|after) (?:i|he|she|they|we) (?:\w+ )?(?:stop\w*|rest\w*|"
+    r"slow\w*|sat|sit|eased off|took a (?:break|breather)|walked|paused))|"
+    r"resolved|recovered|(?:no|zero|never had any) (?:problems?|issues?|"
     r"symptoms?|trouble|recurrence|relapse)s? (?:since|after|afterwards|now|ever since)|"
     r"never (?:came back|returned|happened again)|hasnt (?:come back|returned|happened "
     r"again)|havent had (?:it|any|one) since|back to normal|long gone|doing (?:really )?"
@@ -207,7 +217,11 @@ _ONGOING = re.compile(
     # "had breast cancer years ago ... this last month my back has started aching"
     r"this (?:last |past )?(?:month|week|fortnight)|the (?:last|past) (?:few |couple of |\d+ )?"
     r"(?:days|weeks|months|month|week|fortnight)|(?:last|past) (?:few|couple of|\d+) "
-    r"(?:days|weeks|months)|(?:has|have|hes|shes|its|ive|weve) (?:\w+ )?started)\b"
+    r"(?:days|weeks|months)|(?:has|have|hes|shes|its|ive|weve) (?:\w+ )?started|"
+    # A present-tense habit is current even beside an unrelated past event: "every time I do
+    # heavy squats a bit of wee comes out, had my son last year".
+    r"(?:every time|each time|whenever|any ?time) (?:i|he|she|they|you|we) (?:do|jump|lift|squat|"
+    r"run|cough|sneeze|laugh|skip|deadlift|train|go|try|bend|sit|stand|walk|get up|lie|sleep))\b"
 )
 
 # --- other people ---------------------------------------------------------------------
@@ -216,12 +230,14 @@ _OTHER_PERSON = re.compile(
     r"(?:\b(?:my|our|a|his|her) (?:dad|father|mum|mom|mother|mam|ma|pa|husband|hubby|wife|"
     r"missus|partner|boyfriend|girlfriend|bf|gf|fiance|fiancee|spouse|other half|son|"
     r"daughter|kid|kids|child|children|boy|girl|baby|brother|bro|sister|sis|friend|mate|"
-    r"buddy|pal|client|athlete|patient|teammate|team mate|training partner|lifting partner|"
-    r"sparring partner|gym (?:buddy|partner|friend|mate)|coworker|co worker|colleague|uncle|"
+    r"buddy|pal|client|athlete|patient|teammate|team mate|"
+    r"(?:training|lifting|sparring|running|climbing|cycling|gym|swim|rugby|football|boxing|"
+    r"crossfit) (?:buddy|partner|friend|mate|pal)|coworker|co worker|colleague|uncle|"
     r"aunt|auntie|aunty|grandad|granddad|grandpa|grandma|nan|nana|nanna|gran|granny|"
     r"grandmother|grandfather|neighbou?r|roommate|flatmate|housemate|student|cousin|nephew|"
     r"niece|stepdad|stepmum|stepmom|parent|parents|member|lifter|runner|swimmer|player|"
-    r"team ?mate|guy|girl|man|woman|lady|bloke|fella|dude|boss)s?\b(?! and i\b)|"
+    r"team ?mate|guy|girl|man|woman|lady|bloke|fella|dude|boss|lad|lass|chap|youngster|teen|"
+    r"teenager|pupil|mum|mam|regular)s?\b(?! and i\b)|"
     r"\b(?:someone|somebody|one of (?:my|our|the) \w+|this (?:guy|girl|man|woman|lady|bloke|"
     r"lad)))(?: (?:in|at|from|of) (?:my|our|the) \w+(?: \w+)?)?"
 )
@@ -229,10 +245,17 @@ _THIRD_PRONOUN = re.compile(
     r"\b(?:he|hes|she|shes|him|his|her|hers|they|theyre|their|them|himself|herself|themselves)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|im|ive|id|ill|me|my|mine|myself)\b")
+_THIRD_SUBJECT = re.compile(
+    r"(?:he|hes|she|shes|he is|she is|he has|she has|"
+    # a relation named without "my" at the start: "dad's speech went garbled", "teammate collapsed"
+    r"(?:dad|mum|mom|husband|hubby|wife|partner|son|daughter|brother|sister|grandad|grandpa|"
+    r"grandma|nan|gran|friend|mate|teammate|client|boyfriend|girlfriend|bf|gf|coach)s?)\b"
+)
 _GENERIC_FIRST = re.compile(
     r"\b(?:what (?:should|do|can|would) i|should i|can i|do i|how (?:do|can|should) i|"
     r"i (?:think|guess|reckon|wonder|dont know|am worried|m worried|was wondering)|"
     r"(?:tell|help|call|ring|take|get) (?:him|her|them)|im (?:worried|scared|not sure)|"
+    r"(?:told|tells|telling|texted|messaged|said to|admitted to|confided in) (?:me|us)|"
     r"i (?:told|said|asked|called|rang|drove|took))\b"
 )
 
@@ -382,7 +405,11 @@ class MessageContext:
 
     @cached_property
     def mentions_other_person(self) -> bool:
-        return bool(_OTHER_PERSON.search(self.text.text))
+        # A named person ("my dad", "a lad at parkrun"), or a message that opens about "he" or
+        # "she" ("he's had a bad back for a week and ..."; not "Physio says I'm fine. He ...").
+        return bool(_OTHER_PERSON.search(self.text.text)) or bool(
+            _THIRD_SUBJECT.match(self.text.text)
+        )
 
     def is_third_person(self, sentence: Sentence) -> bool:
         if not self.mentions_other_person:
@@ -397,6 +424,8 @@ class MessageContext:
         if _FIRST_PERSON.search(stripped):
             return False
         if _OTHER_PERSON.search(text) or _THIRD_PRONOUN.search(text):
+            return True
+        if index == 0 and _THIRD_SUBJECT.match(text.strip()):
             return True
         # A fragment after "my dad is 70." with no person of its own is still about him.
         return index > 0 and not _PERSONAL_MARKER.search(text) and self._third_person[index - 1]

@@ -151,11 +151,45 @@ def emergency_number_words(number: str | None) -> str:
     return number if number else "your local emergency number"
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping.
+
+    Plain YAML keeps the last of two equal keys, so a second ``except:`` added to a pattern
+    would silently replace the first, and its exclusions would stop working unnoticed.
+    """
+
+
+def _construct_unique_mapping(
+    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            duplicate = key in seen
+        except TypeError:
+            continue  # an unhashable key; the constructor reports it
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key {key!r} (YAML would drop the first)",
+                key_node.start_mark,
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping
+)
+
+
 def load_rules(path: Path | str | None = None) -> RuleSet:
     """Read and validate a rules file (default: ``corpus/redflags/rules.yaml``)."""
     source = Path(path) if path is not None else default_rules_path()
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = yaml.load(source.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         raise RulesError(f"{source}: red-flag rules file not found") from None
     except yaml.YAMLError as error:

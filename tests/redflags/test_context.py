@@ -33,6 +33,11 @@ E, U, S, N = Level.EMERGENCY, Level.URGENT, Level.SOON, Level.NONE
         ("no pain at all, can't pee since this morning", E),
         ("I don't think it's serious but my groin has gone numb", E),
         ("not sure if it matters, my bum has gone numb since lifting", E),
+        # Saying a problem has not improved is the symptom; it does not negate what follows...
+        ("my knee hasn't got any better in 3 months", S),
+        ("shoulder no better after 8 weeks of rehab", S),
+        # ...and it does not cancel a negation across unrelated words.
+        ("no numbness, not changed anything in my training, back is just tight", N),
     ],
 )
 def test_negation_is_scoped_to_its_clause(checker: RedFlagChecker, text: str, level: Level) -> None:
@@ -52,6 +57,11 @@ def test_negation_is_scoped_to_its_clause(checker: RedFlagChecker, text: str, le
         ("what are the signs of CES? my bum has been numb since yesterday", E),
         ("what are the symptoms of cauda equina, because I can't feel when I wipe", E),
         ("is it normal that my bum is numb after hurting my back?", E),
+        # A generic person after "if" is a what-if, whatever the tense.
+        ("if someone passed out in my class would they be allowed to carry on?", N),
+        ("if a client fainted on the rower would you call an ambulance?", N),
+        # A narrative "when" is not a what-if.
+        ("today when a member collapsed on the rower he was out for a few seconds", E),
     ],
 )
 def test_hypothetical_and_educational_questions_are_not_raised(
@@ -72,6 +82,12 @@ def test_hypothetical_and_educational_questions_are_not_raised(
         ("had a microdiscectomy last month and now I have a fever", U),
         # Old history does not hide what is happening now.
         ("had sciatica years ago and now I can't pee", E),
+        ("lymphoma years ago, all clear, but the last few weeks my back has started aching", U),
+        ("had bowel cancer in 2019, fine since, this past month a new pain in my spine", U),
+        # A present-tense habit is current even next to an unrelated past event.
+        ("every time I do jumping jacks a little wee comes out, had my daughter last year", S),
+        # A past month with a resolution stays history.
+        ("had a sore back last month, fine now", N),
     ],
 )
 def test_resolved_history_is_not_raised_but_relevant_history_is(
@@ -111,6 +127,9 @@ def test_messages_about_another_person_are_recognised(
         ("chest sore from bench DOMS", N),
         ("coach made us run suicide sprints", N),
         ("pissed myself on deadlifts", S),
+        ("chest hurts when I get upset", N),
+        ("I feel depressed and my chest feels heavy", N),
+        ("legs like jelly after 200 lunges, can barely get off the loo", N),
     ],
 )
 def test_gym_lookalikes_are_not_emergencies(

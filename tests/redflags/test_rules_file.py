@@ -110,6 +110,18 @@ def test_yaml_syntax_errors_give_the_line(tmp_path: Path) -> None:
         load_rules(path)
 
 
+def test_a_key_given_twice_is_reported_with_its_line(tmp_path: Path) -> None:
+    # YAML would silently keep only the second 'except', dropping the first one's exclusions.
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "version: 1\nreviewed: 2025-01-01\nrules:\n  - id: x\n    patterns:\n"
+        "      - any: ['a']\n        except: ['b']\n        except: ['c']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesError, match=rf"^{path}:8: duplicate key 'except'"):
+        load_rules(path)
+
+
 def test_a_missing_rules_file_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(TriagebotError, match="rules file not found"):
         load_rules(tmp_path / "nope.yaml")

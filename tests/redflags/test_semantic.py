@@ -102,7 +102,9 @@ def test_below_the_threshold_nothing_is_raised(tiny_rules: RuleSet) -> None:
 def test_real_model_catches_a_paraphrase_but_not_its_negation(rules: RuleSet) -> None:
     matcher = SemanticMatcher.from_model(rules, threshold=0.7)
     checker = RedFlagChecker(rules, semantic=matcher)
-    paraphrase = "Down below feels like it belongs to someone else since my back went"
+    # The patterns now cover "feels like it belongs to someone else"; this wording is left to
+    # the model on purpose.
+    paraphrase = "Down there feels strangely empty since my back went"
     assert RedFlagChecker(rules).check(paraphrase).level is Level.NONE, "patterns alone miss it"
     caught = checker.check(paraphrase)
     assert caught.level is Level.EMERGENCY
