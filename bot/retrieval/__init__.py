@@ -6,6 +6,7 @@ The pieces, one concern per module:
 - ``encoder``: the embedding model, loaded offline; ``cache``: embeddings by content hash
 - ``dense`` (FAISS) and ``keyword`` (bm25s) indexes; ``fusion``: scoring answers with both
 - ``manifest``, ``builder``, ``loader``: index builds on disk, switched atomically
+- ``slang``: gym shorthand in questions written out before searching
 - ``retriever``: search across scopes with hot reload; ``excerpt``: the passage to quote
 """
 

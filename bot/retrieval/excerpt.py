@@ -110,7 +110,7 @@ def _render(
 
 
 def _lexical_matches(texts: Sequence[str], question: str, keyword: KeywordIndex) -> set[int]:
-    wanted = set(keyword.analyzer.terms(question))
+    wanted = set(keyword.query_terms(question))
     if not wanted:
         return set()
     weights = []

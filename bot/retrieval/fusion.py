@@ -2,9 +2,12 @@
 
 Each passage gets a dense score (cosine with the question, absolute) and a keyword
 score (BM25 as a share of what the question could score, 0..1; see keyword.py). An
-answer takes the best of each over its passages, and the hybrid score is their
-weighted sum. Both parts are on fixed scales, so answers from different scopes (and
-builds) compare directly and one threshold decides confidence everywhere.
+answer found by any of its passages is scored on all of them: for each signal, its
+best passage plus a smaller share of its second best (`second_passage_weight`), so an
+answer matched by its title, its question and a paragraph outranks one that a single
+passage happens to match. The hybrid score is the weighted sum of the two. Both parts
+are on fixed scales, so answers from different scopes (and builds) compare directly
+and one threshold decides confidence everywhere.
 """
 
 from __future__ import annotations
@@ -74,28 +77,30 @@ def combine(dense: np.ndarray, keyword: np.ndarray, config: RetrievalConfig) -> 
 def match_answers(scores: QueryScores, config: RetrievalConfig) -> list[AnswerMatch]:
     """Every answer with a candidate passage, scored by the configured mode, best first."""
     build = scores.build
-    passages = _candidate_passages(scores, config)
+    passages = _answer_passages(build, _candidate_passages(scores, config))
     if len(passages) == 0:
         return []
     dense = scores.dense(passages) if config.mode != KEYWORD else np.zeros(len(passages))
     keyword = scores.keyword[passages] if config.mode != DENSE else np.zeros(len(passages))
     owners = build.passage_answer[passages]
-    best_dense = _max_by_owner(owners, dense)
-    best_keyword = _max_by_owner(owners, keyword)
+    second = config.second_passage_weight
+    answer_dense = _aggregate_by_owner(owners, dense, second)
+    answer_keyword = _aggregate_by_owner(owners, keyword, second)
     if config.mode == DENSE:
-        answer_scores = best_dense
+        answer_scores = answer_dense
         passage_scores = dense
     elif config.mode == KEYWORD:
-        answer_scores = best_keyword
+        answer_scores = answer_keyword
         passage_scores = keyword
     else:
         passage_scores = combine(dense, keyword, config)
         if config.aggregate == BEST_PASSAGE:
-            answer_scores = _max_by_owner(owners, passage_scores)
+            answer_scores = _aggregate_by_owner(owners, passage_scores, second)
         else:
+            weight_dense = config.dense_weight
             answer_scores = {
-                a: float(combine(np.array([best_dense[a]]), np.array([best_keyword[a]]), config)[0])
-                for a in best_dense
+                a: weight_dense * answer_dense[a] + (1.0 - weight_dense) * answer_keyword[a]
+                for a in answer_dense
             }
     best_passage = _argmax_by_owner(owners, passages, passage_scores)
     matches = [
@@ -103,8 +108,8 @@ def match_answers(scores: QueryScores, config: RetrievalConfig) -> list[AnswerMa
             scores=scores,
             answer_number=int(answer),
             score=float(answer_scores[answer]),
-            dense=float(best_dense[answer]),
-            keyword=float(best_keyword[answer]),
+            dense=float(answer_dense[answer]),
+            keyword=float(answer_keyword[answer]),
             best_passage=int(best_passage[answer]),
         )
         for answer in answer_scores
@@ -169,12 +174,41 @@ def _candidate_passages(scores: QueryScores, config: RetrievalConfig) -> np.ndar
     return np.unique(np.concatenate(found)).astype(np.int64)
 
 
-def _max_by_owner(owners: np.ndarray, values: np.ndarray) -> dict[int, float]:
+def _answer_passages(build: LoadedBuild, found: np.ndarray) -> np.ndarray:
+    """Every passage of the answers that own one of the `found` passages.
+
+    An answer is then scored on all its passages, not only on those that happened to
+    reach the top of one search (its best dense passage may be missing from the keyword
+    candidates and the reverse), so its score does not depend on the search depth.
+    """
+    if len(found) == 0:
+        return found
+    answers = np.unique(build.passage_answer[found]).tolist()
+    ranges = [build.answer_passages(a) for a in answers]
+    return np.concatenate([np.arange(r.start, r.stop, dtype=np.int64) for r in ranges])
+
+
+def _aggregate_by_owner(
+    owners: np.ndarray, values: np.ndarray, second_weight: float
+) -> dict[int, float]:
+    """Each owner's (best + second_weight * second best) / (1 + second_weight).
+
+    An owner with a single value gets that value: the bonus rewards several matching
+    passages without penalising a short answer.
+    """
     best: dict[int, float] = {}
+    second: dict[int, float] = {}
     for owner, value in zip(owners.tolist(), np.asarray(values).tolist(), strict=True):
-        if owner not in best or value > best[owner]:
+        if owner not in best:
             best[owner] = value
-    return best
+        elif value > best[owner]:
+            second[owner], best[owner] = best[owner], value
+        elif owner not in second or value > second[owner]:
+            second[owner] = value
+    return {
+        owner: (top + second_weight * second.get(owner, top)) / (1.0 + second_weight)
+        for owner, top in best.items()
+    }
 
 
 def _argmax_by_owner(

@@ -32,6 +32,7 @@ from bot.retrieval.fusion import AnswerMatch, QueryScores, score_build
 from bot.retrieval.loader import LoadedBuild, load_current_build
 from bot.retrieval.manifest import CURRENT_FILE, scope_dir
 from bot.retrieval.passages import BODY
+from bot.retrieval.slang import expand_shorthand
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,8 @@ class Retriever:
                 f"no index has been built for scope {names} yet: run `triagebot index rebuild`"
             )
         build_ids = {s: b.build_id for s, b in builds.items() if b is not None}
-        question = " ".join(question.split())
+        # Gym shorthand ("lbp", "ohp", "hammy") written out as the answers write it.
+        question = expand_shorthand(" ".join(question.split()))
         threshold = config.threshold
         if not question:
             return SearchResult([], False, build_ids, None, threshold, missing)

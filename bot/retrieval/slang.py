@@ -4,8 +4,11 @@ People ask the way they talk ("lbp after deads", "hammy tweak", "tspine mobility
 while the curated answers are written out ("lower back pain", "hamstring", "thoracic
 spine"). BM25 cannot match a word the answers never use, and the embedding model reads
 most of these abbreviations as noise. Each shorthand below is rewritten to the words the
-answers use; where the answers also use the shorthand itself (DOMS, RDL), it is kept
-beside the expansion so that both match.
+answers use. Shorthand the answers themselves use (DOMS, RDL, ACL) is left alone: there
+is no gap to bridge, and writing it out only weighs that one topic twice in the
+question (on the tune split, expanding "doms" pulled a question about a back injury
+after deadlifts towards the DOMS answer). Where the answers use both forms ("ITB" and
+"IT band"), the shorthand is kept beside its expansion.
 
 The map is deliberately short and general: common abbreviations and nicknames of the
 field, each with a single unambiguous meaning. Ambiguous ones ("pt": personal trainer
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-# shorthand (lower case; a hyphen or space inside also matches) -> what to search for
+# shorthand (lower case, matched as a whole word in any case) -> what to search for
 SHORTHAND = {
     # body parts and joints
     "lbp": "lower back pain",
@@ -27,14 +30,11 @@ SHORTHAND = {
     "hammy": "hamstring",
     "hammies": "hamstrings",
     "hammys": "hamstrings",
-    "itb": "it band",
+    "itb": "itb it band",
     # conditions
-    "doms": "doms muscle soreness",
     "pfps": "patellofemoral pain syndrome runners knee",
     # lifts and equipment
     "ohp": "overhead press",
-    "rdl": "rdl romanian deadlift",
-    "rdls": "rdls romanian deadlifts",
     "sldl": "stiff leg deadlift",
     "deads": "deadlifts",
     "db": "dumbbell",
@@ -51,7 +51,7 @@ SHORTHAND = {
     "wfh": "working from home",
 }
 
-# Written with a hyphen or a space as often as without: "t-spine", "t spine".
+# Also written with a hyphen or a space: "t-spine", "t spine".
 _SPLIT_FORMS = {"tspine": r"t[-\s]?spine", "lspine": r"l[-\s]?spine"}
 
 _PATTERN = re.compile(
