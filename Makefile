@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench load clean
 
 install: $(STAMP)
 
@@ -31,6 +31,13 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix bot tests migrations
 	$(VENV)/bin/ruff format bot tests migrations
+
+bench: install
+	$(PY) -m tests.benchmarks.retrieval_bench
+
+# 200 /ask interactions through the Discord harness; not part of `make test`.
+load: install
+	$(PY) -m tests.benchmarks.discord_load
 
 clean:
 	rm -rf $(VENV) data index/builds

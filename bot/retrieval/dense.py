@@ -14,13 +14,14 @@ import numpy as np
 FLAT = "flat"
 HNSW = "hnsw"
 
-# Measured on this project's 2-core machine with 384-dimensional vectors: exact search
-# costs about 0.12 ms per thousand passages per question on one thread (12 ms at
-# 100,000, ~40 ms with both cores busy), growing linearly, while encoding the question
-# costs ~22 ms. HNSW (M=32, efConstruction=80, efSearch=256) answers in ~2 ms at that
-# size with recall@10 of 1.0 against exact search on clustered synthetic vectors, and
-# builds in ~40 s. Below 100,000 passages exact search is cheap and exact, so it wins.
-HNSW_THRESHOLD = 100_000
+# Measured by `make bench` (flat_vs_hnsw) on this project's 2-core machine with
+# 384-dimensional clustered vectors and a search depth of 100: exact search costs about
+# 1 ms at 10,000 vectors, 1.9 ms at 20,000, 5 ms at 50,000 and 11 ms at 100,000 (and
+# several times that with both cores busy), against ~12 ms to encode the question. HNSW
+# (M=32, efConstruction=80, efSearch=256) stays under 1 ms with recall@10 of 1.0 and
+# builds in 1.7 s at 20,000. Past 20,000 passages exact search would eat the ask path's
+# budget (at most 1.3x the encoding time), so the builder switches there.
+HNSW_THRESHOLD = 20_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 256
