@@ -57,3 +57,38 @@ def test_privacy_purge_forgets_a_member(triagebot: Invoke, database_url: str) ->
     with database.session() as session:
         assert unanswered_questions(session, ["g1"]) == []
     database.dispose()
+
+
+def test_run_with_a_rejected_token_is_one_line_and_never_shows_the_token(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class RejectEveryToken(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"message": "401: Unauthorized", "code": 0}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RejectEveryToken)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = "MTIz.rejected-token-value.xyz"
+    env = {
+        "TRIAGEBOT_DATA_DIR": str(tmp_path),
+        "TRIAGEBOT_DISCORD_TOKEN": secret,
+        "TRIAGEBOT_DISCORD_API_BASE": f"http://127.0.0.1:{server.server_port}/api/v10",
+    }
+    try:
+        result = CliRunner().invoke(cli, ["run"], env=env)
+    finally:
+        server.shutdown()
+
+    assert result.exit_code == 1
+    assert "Discord rejected the token" in result.output
+    assert secret not in result.output
