@@ -105,11 +105,17 @@ class Ranked:
     question: EvalQuestion
     ids: tuple[str, ...]
     scores: tuple[float, ...]
+    dense_scores: tuple[float, ...] = ()
+    dense_floor: float = 0.0
 
     def shown(self, threshold: float, related_margin: float) -> list[str]:
         """The ids the bot would show with this threshold (the retriever's own rule)."""
         positions = shown_positions(
-            self.scores[:SHOWN], threshold=threshold, related_margin=related_margin
+            self.scores[:SHOWN],
+            threshold=threshold,
+            related_margin=related_margin,
+            best_dense=self.dense_scores[0] if self.dense_scores else 1.0,
+            dense_floor=self.dense_floor,
         )
         return [self.ids[n] for n in positions]
 
@@ -128,6 +134,8 @@ def rank_questions(
                 question,
                 tuple(a.id for a in result.answers),
                 tuple(float(a.score) for a in result.answers),
+                tuple(float(a.dense_score) for a in result.answers),
+                retriever.config.dense_floor,
             )
         )
     return ranked

@@ -159,12 +159,16 @@ class Retriever:
         vector = self.question_vector(question)
         matches = self._merged_matches(question, vector, builds)
         best = matches[0].score if matches else None
-        confident = best is not None and best >= threshold
+        confident = (
+            best is not None and best >= threshold and matches[0].dense >= config.dense_floor
+        )
         if use_threshold:
             positions = shown_positions(
                 [m.score for m in matches[:k]],
                 threshold=threshold,
                 related_margin=config.related_margin,
+                best_dense=matches[0].dense if matches else 0.0,
+                dense_floor=config.dense_floor,
             )
             shown = [matches[n] for n in positions]
         else:
@@ -297,14 +301,20 @@ class Retriever:
 
 
 def shown_positions(
-    scores: Sequence[float], *, threshold: float, related_margin: float
+    scores: Sequence[float],
+    *,
+    threshold: float,
+    related_margin: float,
+    best_dense: float = 1.0,
+    dense_floor: float = 0.0,
 ) -> list[int]:
     """The confidence rule: which of the ranked answers (their scores, in rank order) to show.
 
-    None when the first is below the threshold; otherwise the first and those that
-    reach the threshold and come within `related_margin` of the first.
+    None when the first is below the threshold, or its dense score (`best_dense`) below
+    `dense_floor`; otherwise the first and those that reach the threshold and come within
+    `related_margin` of the first.
     """
-    if not scores or scores[0] < threshold:
+    if not scores or scores[0] < threshold or best_dense < dense_floor:
         return []
     floor = max(threshold, scores[0] - related_margin)
     return [n for n, score in enumerate(scores) if score >= floor]
