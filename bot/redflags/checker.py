@@ -2,7 +2,11 @@
 
 A pattern fires when each of its groups has a *live* match: one that is not negated,
 not hypothetical or educational, and not resolved history (unless the group says past
-history is itself the flag, as with "had breast cancer"). An optional semantic matcher
+history is itself the flag, as with "had breast cancer", or that a recent event counts even
+once it has settled, as with "was out cold, feel fine now"). A pattern's look-alike
+exclusions ("after leg day", "cramp", "bike") apply only when the member asserts the
+look-alike: not when it is denied ("i havent been on a bike"), a comparison ("like a
+constant cramp") or a hopeful guess ("just a bad cramp?"). An optional semantic matcher
 adds flags for paraphrases the patterns miss, under the same context rules.
 """
 
@@ -133,17 +137,21 @@ class RedFlagChecker:
                 if match.end() == match.start():
                     continue
                 sentence = normalised.sentence_at(match.start())
-                if pattern.exclusions is not None and pattern.exclusions.search(sentence.text):
+                if pattern.exclusions is not None and context.lookalike_applies(
+                    pattern.exclusions, sentence, match.start()
+                ):
                     continue
                 span_context = context.classify(match.start(), match.end())
-                if span_context.blocks(history_ok=group.history_ok):
+                if span_context.blocks(history_ok=group.history_ok, resolved_ok=group.resolved_ok):
                     continue
                 live.append(_Span(match.start(), match.end(), sentence, span_context))
-                if not pattern.same_sentence:
+                if not (pattern.same_sentence or pattern.nearby):
                     break
             if not live:
                 return None
             live_per_group.append(live)
+        if pattern.nearby:
+            return _nearby(live_per_group)
         if not pattern.same_sentence:
             return [spans[0] for spans in live_per_group]
         shared = set.intersection(*({s.sentence.index for s in spans} for spans in live_per_group))
@@ -151,6 +159,21 @@ class RedFlagChecker:
             return None
         first = min(shared)
         return [next(s for s in spans if s.sentence.index == first) for spans in live_per_group]
+
+
+def _nearby(live_per_group: list[list[_Span]]) -> list[_Span] | None:
+    """One span per group, all in one sentence or in it and the sentence right after it."""
+    indices = sorted({span.sentence.index for spans in live_per_group for span in spans})
+    for first in indices:
+        chosen = []
+        for spans in live_per_group:
+            span = next((s for s in spans if first <= s.sentence.index <= first + 1), None)
+            if span is None:
+                break
+            chosen.append(span)
+        else:
+            return chosen
+    return None
 
 
 def _evidence(normalised: NormalisedText, spans: list[_Span]) -> str:

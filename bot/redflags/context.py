@@ -25,7 +25,8 @@ from bot.redflags.text import NormalisedText, Sentence
 # --- negation -------------------------------------------------------------------------
 
 _NEGATION_CUE = re.compile(
-    r"\b(?:no|not|never|without|none|nor|neither|zero|nothing like|denies|denied|"
+    r"\b(?:no|not|never|without|none|nor|neither|zero|nothing like|denies|denied|unrelated to|"
+    r"nothing (?:to do with|related to|connected to)|not (?:related|connected|linked) to|"
     r"negative for|free of|lack of|ruled out|havent|hasnt|hadnt|dont|doesnt|didnt|isnt|"
     r"arent|wasnt|werent|aint|do not|does not|did not|have not|has not|is not|are not|"
     r"was not|were not|nope|nah)\b"
@@ -66,6 +67,13 @@ _CLAUSE_WORDS = re.compile(
     r"that|there|theres|now|and then|cant|cannot|wont|keeps?|started|getting|got|feels?|"
     r"felt|went|is|are|was|were|has|have|had)\b"
 )
+# "happens when I'm stressed, not when training": a denied circumstance, which the scope
+# break at "when" would otherwise hide.
+_NEGATED_CIRCUMSTANCE = re.compile(
+    r"\b(?:not|never|isnt|wasnt|doesnt|dont|didnt) (?:just |only |really |even )?(?:when|while|"
+    r"during|from|after|with|on|in) (?:(?:i|im|i am|my|the|a|an|me|doing|it)\b ?){0,2}"
+    r"(?:\w+ ){0,1}$"
+)
 _LIST_JOIN = re.compile(r"\b(?:or|nor|and no|or any|and any)\b")
 _NEGATIVE_FORM = re.compile(
     r"^(?:cant|cannot|can not|couldnt|unable|not able|no|zero|lost|havent|hasnt|dont|"
@@ -84,7 +92,10 @@ _POST_NEGATION = re.compile(
     r"no never)"
     r"(?=\s*(?:[.,;!?\n]|$|and\b|or\b|but\b|,))|(?:and (?:my |his |her |the )?\w+ )?"
     r"(?:is|are|was|were|has been|have been|feels?|seems?|look|looks) (?:totally |completely |"
-    r"all |perfectly |both |absolutely )?(?:fine|normal|ok|okay|good|unaffected|unhurt|clear)\b)"
+    r"all |perfectly |both |absolutely )?(?:fine|normal|ok|okay|good|unaffected|unhurt|clear)\b"
+    # "out for a few seconds, feel fine now" is a reassurance about the present (see history),
+    # not a denial of the symptom.
+    r"(?! (?:now|again|since|after|afterwards|these days)\b))"
 )
 
 # --- hypothetical and educational -----------------------------------------------------
@@ -117,7 +128,32 @@ _HYPOTHETICAL_CUE = re.compile(
     r"could (?:\w+ ){0,6}?(?:ever )?(?:cause|lead to|give (?:you|me|someone)|result in|"
     r"trigger|bring on)|can (?:\w+ ){1,3}?(?:cause|lead to|give you|result in|trigger)|"
     r"is it possible (?:to|that|for)|possible to (?:get|have|develop)|would (?:\w+ ){0,3}?"
-    r"(?:be|count as) (?:a |an )?(?:red flag|emergency|sign))\b"
+    r"(?:be|count as) (?:a |an )?(?:red flag|emergency|sign)|"
+    r"if (?:it|this|that) (?:ever )?(?:happens|happened|were to|was to|starts|started|should)\b|"
+    # A generic person in the past subjunctive: "if you had back pain and then got numbness".
+    r"if (?:you|someone|somebody|a person|anyone|anybody|one|people) (?:had|were)\b|"
+    r"if (?:someone|somebody|a person|anyone|anybody|one) (?:has|have|is)\b|"
+    # Asking where the threshold is: "is that when you go to a&e?"
+    r"is (?:that|this|it) when (?:you|i|we|one|people|someone|they) (?:should |would |need to |"
+    r"have to |must |ought to )?(?:go|call|ring|head|see|get|seek|phone|stop))\b"
+)
+# "would sudden breathlessness on the plane be something to worry about?" is a what-if only
+# when the message plans ahead ("flying back next week"); asked about something happening
+# now, it is the member's own symptom.
+_WOULD_WORRY = re.compile(
+    r"\bwould (?:\w+ ){0,7}?(?:be|count as|mean) (?:\w+ )?(?:something|anything|"
+    r"a (?:red flag|worry|"
+    r"concern|problem|sign|bad sign|reason|cause)|an emergency|worrying|serious|dangerous|bad|a "
+    r"big deal|cause for)\b"
+)
+# "would numbness in your groin be something to worry about": a generic person.
+_GENERIC_PERSON = re.compile(r"\b(?:your|someone|somebody|a person|people|anyone|anybody)\b")
+_FUTURE_PLAN = re.compile(
+    r"\b(?:next (?:week|month|year|time|weekend|season|block)|tomorrow|upcoming|in a few (?:days|"
+    r"weeks)|(?:flying|going|heading|travelling|traveling|driving) (?:back|home|out|away|abroad)|"
+    r"before (?:my|the|a) (?:trip|flight|race|comp|competition|holiday|meet|marathon|event)|"
+    r"(?:im|i am|were|we are) (?:doing|running|flying|racing|competing|going)|planning to|"
+    r"(?:will|gonna|going to) be (?:doing|flying|running|racing))\b"
 )
 _EDUCATIONAL_CUE = re.compile(
     r"\b(?:(?:signs?|symptoms?|red flags?|warning signs?|indicators?|features?|"
@@ -179,12 +215,51 @@ _PAST_STRONG = re.compile(
     r"(?:ago|back)|long time ago|back in (?:the day|(?:19|20)\d\d|school|uni|college)|in "
     r"(?:19|20)\d\d|(?:when|while) i was (?:a kid|a child|a teen\w*|younger|at school|in "
     r"(?:school|uni|college|my)|\d+)|as a (?:kid|child|teen\w*|youngster|junior)|at school|"
-    r"in (?:my|his|her) (?:teens|twenties|thirties|forties|20s|30s|40s|youth)|used to|"
-    r"once had|previously|in the past|years earlier|as a student)\b"
+    r"in (?:my|his|her) (?:teens|twenties|thirties|forties|20s|30s|40s|youth)|"
+    r"(?<!never )(?<!not )(?<!didnt )(?<!did not )(?<!wasnt )(?<!dont )used to|"
+    r"once had|previously|in the past|years earlier|as a student|"
+    # a one-off long ago: "fainted at a concert once"
+    r"(?:fainted|collapsed|passed out|blacked out|happened|had (?:it|one|that)|did it)"
+    r"(?: \w+){0,7}? once"
+    r"(?! (?:i|we|you|he|she|the|it|its|im|my)\b))\b"
 )
 _PAST_WEAK = re.compile(
     r"\b(?:last (?:month|summer|winter|spring|autumn|fall|season)|(?:\d+|a few|few|several|"
     r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago|had|was|got)\b"
+)
+# A weak past that still dates an event to a while ago: with a resolution it is old history
+# ("knocked out last season, fine since"), not a recent event that has settled.
+_PAST_DATED = re.compile(
+    r"\b(?:last (?:month|summer|winter|spring|autumn|fall|season|term)|(?:\d+|a few|few|several|"
+    r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago)\b"
+)
+# Doing something again is a return to activity, not a symptom coming back: "cleared to spar
+# again", "able to run again", "back to training again".
+_ACTIVITY_AGAIN = re.compile(
+    r"\b(?:to|can|could|cleared to|able to|allowed to|back to|ready to|get back to|start) "
+    r"(?:\w+ ){0,2}?again\b"
+)
+# How someone feels overall ("I feel ok now", "feeling alright now"), as opposed to a symptom
+# that has gone ("it went away", "the numbness has cleared"). In another sentence it does not
+# resolve a symptom: "had some kind of fit. i feel ok now" still describes a fit.
+_GENERAL_REASSURANCE = re.compile(
+    r"\b(?:i|im|i am|ive been|he|hes|she|shes|they|theyre|(?:i |he |she |they )?(?:feel|feels|"
+    r"felt|feeling|seem|seems|seemed)) (?:\w+ ){0,3}?(?:fine|ok|okay|alright|all right|good|grand|"
+    r"great|normal|well|better)\b"
+)
+# The symptom named before is back: "..., but it came back this morning".
+_RECURRENCE = re.compile(
+    r"\b(?:it|its|it has|it is|that|this|they|theyre|which|the same thing|the same) (?:\w+ ){0,2}?"
+    r"(?:came back|come back|coming back|is back|are back|returned|started again|starting again|"
+    r"flared (?:up )?again|back again|happening again|happened again)\b"
+    r"(?! (?:fully|completely|totally|to normal|properly|all the way|fine)\b)"
+)
+# A condition named in the past tense, just before or at the start of a match.
+_PAST_CLAIM_BEFORE = re.compile(
+    r"\b(?:had|suffered|diagnosed with|treated for|recovered from)(?: (?:a|an|some))? $"
+)
+_PAST_CLAIM_IN = re.compile(
+    r"^(?:\w+ ){0,3}?(?:had|suffered|diagnosed with|treated for|recovered from)(?: (?:a|an|some))? "
 )
 _RESOLVED = re.compile(
     # "no better after 8 weeks" and "hasn't got any better since" are not recoveries.
@@ -199,6 +274,11 @@ _RESOLVED = re.compile(
     r"(?:went away|cleared up|settled(?: down)?|eased off)(?! (?:\w+ )?(?:when|once|as soon as|"
     r"whenever|each time|every time|if|after) (?:i|he|she|they|we) (?:\w+ )?(?:stop\w*|rest\w*|"
     r"slow\w*|sat|sit|eased off|took a (?:break|breather)|walked|paused))|"
+    r"(?:came|come|coming|has come|got|went) back (?:fully|completely|totally|100|to normal|"
+    r"properly|"
+    r"all the way|fine)|(?:strength|feeling|sensation|power|movement|function|control|use of "
+    r"(?:it|the \w+|my \w+)) (?:\w+ ){0,2}?(?:came|come|has come|returned|is back|was back|"
+    r"back to normal)|"
     r"resolved|recovered|(?:no|zero|never had any) (?:problems?|issues?|"
     r"symptoms?|trouble|recurrence|relapse)s? (?:since|after|afterwards|now|ever since)|"
     r"never (?:came back|returned|happened again)|hasnt (?:come back|returned|happened "
@@ -221,7 +301,41 @@ _ONGOING = re.compile(
     # A present-tense habit is current even beside an unrelated past event: "every time I do
     # heavy squats a bit of wee comes out, had my son last year".
     r"(?:every time|each time|whenever|any ?time) (?:i|he|she|they|you|we) (?:do|jump|lift|squat|"
-    r"run|cough|sneeze|laugh|skip|deadlift|train|go|try|bend|sit|stand|walk|get up|lie|sleep))\b"
+    r"run|cough|sneeze|laugh|skip|deadlift|train|go|try|bend|sit|stand|walk|get up|lie|sleep)|"
+    # Novelty: "never used to", "never had it before", "first time", "new thing".
+    r"(?:never|didnt|did not|not something i) used to|never (?:had|felt|happened|experienced) "
+    r"(?:\w+ ){0,3}?before|first time|brand new|new thing)\b"
+)
+
+# "now" opens a clause ("now I can't pee") unless it closes a resolution ("fine now").
+_CLAUSE_CUT = re.compile(
+    r"\b(?:but|however|though|although|and now|whereas|yet)\b|;|"
+    r"(?<!fine )(?<!ok )(?<!okay )(?<!good )(?<!better )(?<!normal )(?<!well )(?<!great )"
+    r"(?<!alright )(?<!gone )(?<!clear )(?<!sorted )(?<!healed )(?<!recovered )\bnow\b"
+)
+_CLAUSE_REACH = 300
+_CONTRAST_CLAUSE = re.compile(r"^(?:but|however|though|although|yet|whereas|and now|now)\b")
+
+# --- look-alike exclusions -------------------------------------------------------------
+
+# "like after 6 hrs on a bike seat", "like a constant cramp", "as if ive been on the bike":
+# the look-alike is a comparison, not what happened.
+_SIMILE_BEFORE = re.compile(
+    r"\b(?:like|as if|as though|similar to|same as|kinda like|kind of like|sort of like|more like)"
+    r"(?: (?:a|an|the|some|when|after|from|being|on|in|ive been|i have been|id been|i had been|"
+    r"i was|im|youve been|you have been))(?: (?!(?:after|from|since|during|following|because|"
+    r"but|and)\b)\w+){0,4} ?$"
+)
+# "just a bad cramp?", "is it just doms?": the member's hopeful guess, which the red flag
+# should not be talked out of.
+_GUESS_BEFORE = re.compile(
+    r"\b(?:just|prob|probably|probs|maybe|surely|is (?:it|this|that)|could (?:it|this|that) be)"
+    r"(?: (?:just|only|a|an|some|the|bad|really|normal|big|massive|weird|nasty|severe|my))* ?$"
+)
+_CUE_NEGATION_GAP = 3
+# A contrast that sets what follows against what came before.
+_CONTRAST = re.compile(
+    r"\b(?:but|however|though|although|except|yet|whereas|this time|today though|different)\b"
 )
 
 # --- other people ---------------------------------------------------------------------
@@ -268,10 +382,16 @@ class MatchContext:
     hypothetical: bool = False
     historical: bool = False
     third_person: bool = False
+    # Settled, but recent and not dated to the past: "blacked out mid run, fine now".
+    resolved: bool = False
 
-    def blocks(self, *, history_ok: bool = False) -> bool:
+    def blocks(self, *, history_ok: bool = False, resolved_ok: bool = False) -> bool:
         """True when the match should not count as a current symptom."""
-        return self.negated or self.hypothetical or (self.historical and not history_ok)
+        if self.negated or self.hypothetical:
+            return True
+        if self.historical:
+            return not history_ok
+        return self.resolved and not (history_ok or resolved_ok)
 
 
 class MessageContext:
@@ -281,14 +401,20 @@ class MessageContext:
         self.text = text
         self._sentence_frames: dict[int, tuple[bool, bool]] = {}
         self._third_person: list[bool] = []
+        self._specific_resolutions: dict[int, bool] = {}
+        self._lookalikes: dict[tuple[int, int], list[int]] = {}
+        self._past: dict[int, tuple[bool, bool, bool]] = {}
+        self._resolved_in: dict[int, bool] = {}
 
     def classify(self, start: int, end: int) -> MatchContext:
         sentence = self.text.sentence_at(start)
+        historical, resolved = self.history(sentence, start, end)
         return MatchContext(
             negated=self.is_negated(sentence, start, end),
             hypothetical=self.is_hypothetical(sentence, start),
-            historical=self.is_historical(sentence, start, end),
+            historical=historical,
             third_person=self.is_third_person(sentence),
+            resolved=resolved,
         )
 
     # negation ---------------------------------------------------------------------
@@ -303,6 +429,8 @@ class MessageContext:
         return bool(_POST_NEGATION.match(after))
 
     def _negated_from_before(self, before: str, span: str, sentence: Sentence, end: int) -> bool:
+        if _NEGATED_CIRCUMSTANCE.search(before):
+            return True
         breaks = list(_SCOPE_BREAK.finditer(before))
         window = before[breaks[-1].end() :] if breaks else before
         cue = None
@@ -329,6 +457,53 @@ class MessageContext:
                 return False
         return True
 
+    # look-alike exclusions --------------------------------------------------------------
+
+    def lookalike_applies(
+        self, exclusions: re.Pattern[str], sentence: Sentence, start: int | None = None
+    ) -> bool:
+        """A pattern's look-alike cue is asserted in the sentence and reaches the match.
+
+        "my undercarriage is numb like after 6 hrs on a bike seat, except i havent been on a
+        bike" mentions a bike twice and asserts it neither time; "right calf is puffy, hot and
+        achey, like a constant cramp" compares, and "just a bad cramp?" guesses. A cue counts
+        unless it is denied, compared with or guessed at. A cue set against the match by a
+        contrast ("usual migraine sufferer, but this one came on like a thunderclap") does not
+        reach it; one that explains it afterwards ("numb, but I was on the bike") does.
+        """
+        key = (id(exclusions), sentence.index)
+        asserted = self._lookalikes.get(key)
+        if asserted is None:
+            asserted = [
+                found.end()
+                for found in exclusions.finditer(sentence.text)
+                if found.end() > found.start() and self._cue_asserted(sentence, found)
+            ]
+            self._lookalikes[key] = asserted
+        if start is None:
+            return bool(asserted)
+        offset = start - sentence.start
+        return any(
+            cue_end >= offset or not _CONTRAST.search(sentence.text, cue_end, offset)
+            for cue_end in asserted
+        )
+
+    def _cue_asserted(self, sentence: Sentence, found: re.Match[str]) -> bool:
+        before = sentence.text[: found.start()]
+        if _SIMILE_BEFORE.search(before):
+            return False
+        if _GUESS_BEFORE.search(before) and "?" in sentence.text[found.end() : found.end() + 40]:
+            return False
+        breaks = list(_SCOPE_BREAK.finditer(before))
+        window = before[breaks[-1].end() :] if breaks else before
+        window = window.rsplit(",", 1)[-1]
+        for cue in _NEGATION_CUE.finditer(window):
+            if _NOT_A_NEGATION.match(window, cue.start()):
+                continue
+            if len(window[cue.end() :].split()) <= _CUE_NEGATION_GAP:
+                return False
+        return True
+
     # hypothetical / educational ---------------------------------------------------------
 
     def is_hypothetical(self, sentence: Sentence, start: int) -> bool:
@@ -339,6 +514,8 @@ class MessageContext:
             return False
         before = self.text.text[sentence.start : start]
         cues = list(_HYPOTHETICAL_CUE.finditer(sentence.text))
+        if self._plans_ahead or _GENERIC_PERSON.search(sentence.text):
+            cues += list(_WOULD_WORRY.finditer(sentence.text))
         if not cues:
             return True  # inherited from the sentence before
         # The cue must come before the match (or be in the same clause after it, as in
@@ -358,7 +535,10 @@ class MessageContext:
         # Filled in order (not recursively): a 100 kB message may have thousands of fragments.
         for current in range(len(self._sentence_frames), index + 1):
             sentence = self.text.sentences[current].text
-            hypothetical = bool(_HYPOTHETICAL_CUE.search(sentence))
+            hypothetical = bool(_HYPOTHETICAL_CUE.search(sentence)) or (
+                bool(_WOULD_WORRY.search(sentence))
+                and (self._plans_ahead or bool(_GENERIC_PERSON.search(sentence)))
+            )
             educational = bool(_EDUCATIONAL_CUE.search(sentence)) and not _SPECIFIC_PERSON.search(
                 _EDUCATIONAL_PERSONAL_OK.sub(" ", sentence)
             )
@@ -370,36 +550,132 @@ class MessageContext:
             self._sentence_frames[current] = (hypothetical, educational)
         return self._sentence_frames[index]
 
+    @cached_property
+    def _plans_ahead(self) -> bool:
+        return bool(_FUTURE_PLAN.search(self.text.text))
+
     # history ----------------------------------------------------------------------------
 
     def is_historical(self, sentence: Sentence, start: int, end: int) -> bool:
+        """The match is past history or a symptom that has since settled."""
+        historical, resolved = self.history(sentence, start, end)
+        return historical or resolved
+
+    def history(self, sentence: Sentence, start: int, end: int) -> tuple[bool, bool]:
+        """(dated past history, recently settled) for the match; both False when current.
+
+        A resolution governs the match when it is in the match's clause, elsewhere in its
+        sentence next to a past-tense verb ("had a sore back last month, fine now"), or in a
+        later sentence that says the symptom itself went ("... it cleared up"). How the member
+        feels overall in another sentence ("i feel ok now") resolves nothing. A current or new
+        marker in the clause ("but since last night", "new since yesterday", "never used to")
+        keeps the match current whatever came before.
+        """
         clause = self._clause(sentence, start, end)
-        resolved_anywhere = self._resolved_anywhere
-        past_here = _PAST_STRONG.search(sentence.text)
-        weak_past_here = _PAST_WEAK.search(sentence.text)
+        if _CONTRAST_CLAUSE.match(clause):
+            # "used to get gout in my big toe, but this is my knee and it's hot": what the
+            # sentence said before the contrast does not date the clause of the match.
+            past_here = bool(_PAST_STRONG.search(clause))
+            weak_past_here = bool(_PAST_WEAK.search(clause))
+            dated_here = bool(_PAST_DATED.search(clause))
+        else:
+            past_here, weak_past_here, dated_here = self._past_marks(sentence)
         resolved_here = _RESOLVED.search(clause)
-        if not (past_here or resolved_here or (weak_past_here and resolved_anywhere)):
-            return False
+        if not (past_here or resolved_here):
+            diagnosis = self._past_diagnosis(sentence, start, end)
+            if not (weak_past_here and self._resolution_follows(sentence, diagnosis)):
+                return False, False
         # "had cancer 5 years ago and now new back pain": the clause of the match is current.
         without_resolution = _RESOLVED.sub(" ", clause)
         without_resolution = _PAST_STRONG.sub(" ", without_resolution)
-        return not _ONGOING.search(without_resolution)
+        without_resolution = _ACTIVITY_AGAIN.sub(" ", without_resolution)
+        if _ONGOING.search(without_resolution):
+            return False, False
+        if self._recurs_after(sentence, end):
+            return False, False
+        if past_here or dated_here:
+            return True, False
+        return False, True
+
+    def _recurs_after(self, sentence: Sentence, end: int) -> bool:
+        """Later in the sentence (or the next one) the symptom is said to be back.
+
+        "had numbness down there years ago that settled, but it came back this morning".
+        """
+        text = self.text.text
+        stop = sentence.end
+        if sentence.index + 1 < len(self.text.sentences):
+            stop = self.text.sentences[sentence.index + 1].end
+        return bool(_RECURRENCE.search(text, end, min(stop, end + _CLAUSE_REACH)))
+
+    def _past_marks(self, sentence: Sentence) -> tuple[bool, bool, bool]:
+        """(strong past, weak past, dated weak past) in the sentence; cached per sentence."""
+        marks = self._past.get(sentence.index)
+        if marks is None:
+            text = sentence.text
+            marks = (
+                bool(_PAST_STRONG.search(text)),
+                bool(_PAST_WEAK.search(text)),
+                bool(_PAST_DATED.search(text)),
+            )
+            self._past[sentence.index] = marks
+        return marks
+
+    def _resolution_follows(self, sentence: Sentence, diagnosis: bool = False) -> bool:
+        """A resolution in this sentence, or one in a later sentence that settles the match.
+
+        A later "i feel fine now" settles a past diagnosis ("I had a PE after my c-section.
+        I feel great now"), but not an event such as a fit or an accident, whose danger does
+        not depend on how the member feels afterwards.
+        """
+        here = self._resolved_in.get(sentence.index)
+        if here is None:
+            here = self._resolved_in[sentence.index] = bool(_RESOLVED.search(sentence.text))
+        if here:
+            return True
+        later = self.text.sentences[sentence.index + 1 : sentence.index + 4]
+        if diagnosis:
+            return any(
+                _RESOLVED.search(s.text) or _GENERAL_REASSURANCE.search(s.text) for s in later
+            )
+        return any(self._specific_resolution(s.index) for s in later)
+
+    def _past_diagnosis(self, sentence: Sentence, start: int, end: int) -> bool:
+        """The match names a condition the member had: "I had a PE", "had heatstroke"."""
+        text = self.text.text
+        lead = text[max(sentence.start, start - 30) : start]
+        claim = _PAST_CLAIM_BEFORE.search(lead)
+        span = text[start:end]
+        inside = _PAST_CLAIM_IN.match(span)
+        if inside:
+            span = span[inside.end() :]
+        elif not claim:
+            return False
+        return len(span.split()) <= 2 and " and " not in f" {span} "
+
+    def _specific_resolution(self, index: int) -> bool:
+        cached = self._specific_resolutions.get(index)
+        if cached is None:
+            text = self.text.sentences[index].text
+            cached = any(
+                not _GENERAL_REASSURANCE.search(text, max(0, found.start() - 40), found.end())
+                for found in _RESOLVED.finditer(text)
+            )
+            self._specific_resolutions[index] = cached
+        return cached
 
     def _clause(self, sentence: Sentence, start: int, end: int) -> str:
         """The part of the sentence around the match, between clause breaks."""
         text = self.text.text
-        before = text[sentence.start : start]
-        after = text[end : sentence.end]
-        cut = re.compile(r"\b(?:but|however|though|although|and now|now|whereas|yet)\b|;")
+        # Bounded: a run-on paste with no full stops must not make every match scan it all.
+        before = text[max(sentence.start, start - _CLAUSE_REACH) : start]
+        after = text[end : min(sentence.end, end + _CLAUSE_REACH)]
+        cut = _CLAUSE_CUT
         breaks = list(cut.finditer(before))
         left = before[breaks[-1].start() :] if breaks else before
         forward = cut.search(after)
         right = after[: forward.start()] if forward else after
         return left + text[start:end] + right
-
-    @cached_property
-    def _resolved_anywhere(self) -> bool:
-        return bool(_RESOLVED.search(self.text.text))
 
     # other people -----------------------------------------------------------------------
 

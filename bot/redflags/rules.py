@@ -23,6 +23,9 @@ reported as one line naming the file and the rule. Its shape::
           - all:
               - {any: ['@cancer_history'], history_ok: true}    # past history is the flag
               - '@back_pain'
+          - all: ['@head_knock', '@knocked_out']
+            resolved_ok: true                 # "was out cold, feel fine now" still counts
+            within: nearby                    # groups in one sentence or the next one
         must_catch: [...]                     # lay phrasings the rule must raise
         third_person: [...]                   # the same, about someone else
         must_not_catch:                       # phrasings it must not raise, by kind
@@ -30,6 +33,13 @@ reported as one line naming the file and the rule. Its shape::
 
 Patterns run over normalised text (see `bot.redflags.text`): lower case, no apostrophes,
 hyphens as spaces.
+
+`history_ok` lets any past history count (a cancer diagnosis years ago). `resolved_ok` is
+narrower: a recent event that has settled still counts ("blacked out mid run, fine now",
+"face drooped for ten minutes, back to normal"), while one dated to the past ("knocked out
+at school", "chest pain in 2019, tests clear") does not. It suits red flags whose danger
+does not end when the symptom does: a loss of consciousness, a fit, a transient stroke sign,
+exertional chest pain that rest relieves.
 """
 
 from __future__ import annotations
@@ -71,7 +81,8 @@ _RULE_KEYS = {
     "third_person",
     "must_not_catch",
 }
-_PATTERN_KEYS = {"any", "all", "except", "within", "history_ok"}
+_PATTERN_KEYS = {"any", "all", "except", "within", "history_ok", "resolved_ok"}
+WITHIN = ("message", "sentence", "nearby")
 _TERM_REFERENCE = re.compile(r"@([a-z][a-z0-9_]*)")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -87,10 +98,15 @@ def default_rules_path() -> Path:
 
 @dataclass(frozen=True)
 class TermGroup:
-    """Alternatives of which one must match; `history_ok` when past history counts."""
+    """Alternatives of which one must match.
+
+    `history_ok`: past history counts. `resolved_ok`: a recent event counts even when it has
+    settled, but not one dated to the past.
+    """
 
     regex: re.Pattern[str]
     history_ok: bool = False
+    resolved_ok: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,9 @@ class Pattern:
     groups: tuple[TermGroup, ...]
     exclusions: re.Pattern[str] | None = None
     same_sentence: bool = False
+    # "nearby": every group in one sentence or the sentence right after it ("chest goes tight.
+    # only when I run uphill").
+    nearby: bool = False
 
 
 @dataclass(frozen=True)
@@ -321,14 +340,26 @@ class _Parser:
             raise self.fail(f"{label} has unknown key(s): {', '.join(sorted(map(str, unknown)))}")
         if ("any" in raw) == ("all" in raw):
             raise self.fail(f"{label} needs exactly one of 'any' or 'all'")
+        resolved = raw.get("resolved_ok", False)
+        if not isinstance(resolved, bool):
+            raise self.fail(f"{label}: 'resolved_ok' must be true or false")
         if "any" in raw:
-            groups = [self._group(raw, f"{label}", default_history=bool(raw.get("history_ok")))]
+            groups = [
+                self._group(
+                    raw,
+                    f"{label}",
+                    default_history=bool(raw.get("history_ok")),
+                    default_resolved=resolved,
+                )
+            ]
         else:
             items = raw["all"]
             if not isinstance(items, list) or len(items) < 2:
                 raise self.fail(f"{label}: 'all' needs at least two groups")
             groups = [
-                self._group(item, f"{label} group {i}", default_history=False)
+                self._group(
+                    item, f"{label} group {i}", default_history=False, default_resolved=resolved
+                )
                 for i, item in enumerate(items, start=1)
             ]
         exclusions = None
@@ -336,21 +367,32 @@ class _Parser:
             alternatives = self._string_list(raw["except"], f"{label} 'except'")
             exclusions = self._compile(self._join(alternatives), f"{label} 'except'")
         within = raw.get("within", "message")
-        if within not in ("message", "sentence"):
-            raise self.fail(f"{label}: 'within' must be 'message' or 'sentence'")
-        return Pattern(tuple(groups), exclusions, same_sentence=within == "sentence")
+        if within not in WITHIN:
+            raise self.fail(f"{label}: 'within' must be 'message', 'sentence' or 'nearby'")
+        if within == "nearby" and len(groups) < 2:
+            raise self.fail(f"{label}: 'within: nearby' needs an 'all' with two or more groups")
+        return Pattern(
+            tuple(groups),
+            exclusions,
+            same_sentence=within == "sentence",
+            nearby=within == "nearby",
+        )
 
-    def _group(self, item: Any, label: str, *, default_history: bool) -> TermGroup:
+    def _group(
+        self, item: Any, label: str, *, default_history: bool, default_resolved: bool = False
+    ) -> TermGroup:
         history_ok = default_history
+        resolved_ok = default_resolved
         if isinstance(item, Mapping):
             if "any" not in item:
                 raise self.fail(f"{label} must have 'any'")
             history_ok = bool(item.get("history_ok", default_history))
+            resolved_ok = bool(item.get("resolved_ok", default_resolved))
             item = item["any"]
         alternatives = [item] if isinstance(item, str) else self._string_list(item, label)
         if not alternatives:
             raise self.fail(f"{label} is empty")
-        return TermGroup(self._compile(self._join(alternatives), label), history_ok)
+        return TermGroup(self._compile(self._join(alternatives), label), history_ok, resolved_ok)
 
     def _join(self, alternatives: list[str]) -> str:
         return "|".join(f"(?:{self._expand(a, ())})" for a in alternatives)

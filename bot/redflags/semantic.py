@@ -127,7 +127,7 @@ class SemanticMatcher:
 def _blocked(context: MessageContext, sentence) -> bool:  # type: ignore[no-untyped-def]
     """Sentence-level context: a semantic match has no span to scope a cue to."""
     framed = context.classify(sentence.start, sentence.end)
-    if framed.negated or framed.hypothetical or framed.historical:
+    if framed.negated or framed.hypothetical or framed.historical or framed.resolved:
         return True
     return any(
         not _NOT_A_NEGATION.match(sentence.text, cue.start())

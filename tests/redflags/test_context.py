@@ -159,3 +159,182 @@ def test_a_fragment_after_an_educational_question_inherits_its_frame() -> None:
     context = MessageContext(text)
     fragment = text.sentences[1]
     assert context.classify(fragment.start + 1, fragment.start + 6).hypothetical
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # A reassurance about how the member feels overall, in another sentence, does not
+        # settle a symptom described before it.
+        ("banged my head on the rack and had some kind of fit. i feel ok now, just tired", E),
+        (
+            "tweaked my back and had an accident, wet myself on the sofa. i feel fine now "
+            "otherwise",
+            E,
+        ),
+        # A past diagnosis followed by "I'm fine now" is history.
+        ("I had a PE after my c-section. I feel great now and want to get back to the gym", N),
+        ("had a DVT after my knee op. I'm fine now, off the blood thinners", N),
+        # History before a contrast does not date the clause after it.
+        (
+            "used to get gout in my big toe, but this is my knee and it's hot, swollen and I've "
+            "got a temp",
+            U,
+        ),
+        (
+            "long history of a dodgy lower back so nothing new there. new since last night my "
+            "bladder just lets go whenever",
+            E,
+        ),
+        # "never used to" and "never had it before" mark something new, not the past.
+        ("my chest goes tight when I carry shopping up the stairs, never used to", E),
+        # Function that came back fully is a recovery; a symptom that came back is not.
+        (
+            "had foot drop after a disc herniation in 2020, strength came back fully after surgery",
+            N,
+        ),
+        (
+            "had numbness down there years ago that settled, but it came back this morning with "
+            "back pain",
+            E,
+        ),
+        # Doing something again is not a symptom returning.
+        ("got knocked out sparring last season, all good since, cleared to spar again", N),
+    ],
+)
+def test_history_and_reassurance_are_scoped_to_what_they_govern(
+    checker: RedFlagChecker, text: str, level: Level
+) -> None:
+    assert checker.check(text).level is level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Red flags whose danger outlasts the symptom still count once it has settled...
+        ("hit my head on the bar and was out cold for a bit, feel fine now", E),
+        ("clashed heads at training and threw up twice, feeling better now", E),
+        ("fainted at the end of my spin class, came round quickly, feel totally fine now", E),
+        ("my face drooped on one side for ten minutes on my run, back to normal now", E),
+        ("chest went tight on the treadmill and it eased once I stopped, I'm fine now", E),
+        ("sudden worst headache of my life mid deadlift, it has mostly gone now", E),
+        # ...but not when dated to the past.
+        ("I was knocked out playing rugby at school, no problems since", N),
+        ("had a mini stroke 6 years ago, fully recovered", N),
+        ("fainted once at a concert in the heat, nothing to do with exercise", N),
+        # An ordinary symptom that has settled stays settled.
+        ("had sciatica years ago, fine now", N),
+    ],
+)
+def test_transient_red_flags_count_even_when_they_have_passed(
+    checker: RedFlagChecker, text: str, level: Level
+) -> None:
+    assert checker.check(text).level is level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # A look-alike that is compared with, denied or guessed at does not explain the symptom.
+        ("right calf is puffy, hot and sore, like a constant cramp, drove 10 hours on sunday", U),
+        (
+            "my undercarriage has gone numb like after hours on a bike seat, except I haven't "
+            "been on a bike",
+            E,
+        ),
+        (
+            "lower leg is so tight the skin feels like it will burst and it hurts even lying "
+            "still, just a bad cramp?",
+            E,
+        ),
+        (
+            "quads swollen after eccentrics and this is nothing like normal doms, can barely bend "
+            "my knees",
+            U,
+        ),
+        # One set against the symptom by a contrast does not reach it...
+        ("usual migraine sufferer, but this one came on like a thunderclap mid sprint", E),
+        # ...but one that explains it afterwards does.
+        ("numb down there, but I was on the bike for six hours so that will be it", N),
+        ("my bum goes numb on long rides but only for a bit", N),
+        ("calf cramped on my run, it's tight and a bit sore, no swelling", N),
+    ],
+)
+def test_lookalike_exclusions_apply_only_when_asserted(
+    checker: RedFlagChecker, text: str, level: Level
+) -> None:
+    assert checker.check(text).level is level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        (
+            "if you had back pain and then got numbness around your bum, is that when you go to "
+            "a&e?",
+            N,
+        ),
+        (
+            "would sudden breathlessness on the plane home be something to worry about? flying "
+            "next week",
+            N,
+        ),
+        ("would numbness in your groin be something to worry about after squats?", N),
+        ("if someone has a seizure after a head knock is that an ambulance job?", N),
+        # Asked about something happening now, the same frame is the member's own symptom.
+        (
+            "would chest tightness on my runs be something to worry about? been happening all week",
+            E,
+        ),
+        ("my bum is numb since my back went, let me know if you have any tips", E),
+    ],
+)
+def test_more_hypothetical_frames(checker: RedFlagChecker, text: str, level: Level) -> None:
+    assert checker.check(text).level is level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # The effort can be named in the next sentence when it is tied to the symptom...
+        ("chest feels like someone is sitting on it. only happens when I push hard on the bike", E),
+        # ...but not when an activity is only planned or the chest trouble has another cause.
+        ("my chest feels tight after a cold. going for an easy run later, is that ok?", N),
+        ("chest feels heavy when I'm sad. the gym helps", N),
+        ("chest pressure comes on when I'm stressed at work, not when training", N),
+        # Angina felt in the jaw, throat or arm, brought on by effort.
+        (
+            "on heavy squat sets I get an ache up into my jaw and down my left arm, settles with "
+            "rest",
+            E,
+        ),
+        ("tight ache in my throat whenever I row hard, stops when I ease off", E),
+        ("jaw aches on heavy sets because I clench my teeth", N),
+        ("left arm aches after heavy curls, goes after a rest", N),
+    ],
+)
+def test_exertional_chest_pain_in_adjacent_sentences_and_away_from_the_chest(
+    checker: RedFlagChecker, text: str, level: Level
+) -> None:
+    assert checker.check(text).level is level
+
+
+def test_a_reassurance_is_not_read_as_a_denial_of_the_symptom_before_it() -> None:
+    text = NormalisedText("got kicked in the head and was out for a few seconds, feel fine now")
+    context = MessageContext(text)
+    start = text.text.index("out for")
+    framed = context.classify(start, start + len("out for a few seconds"))
+    assert not framed.negated
+    assert framed.resolved and not framed.historical
+    assert not framed.blocks(resolved_ok=True)
+    assert framed.blocks()
+
+
+def test_a_dated_event_is_history_not_a_recent_one_that_settled() -> None:
+    text = NormalisedText("got knocked out in sparring last season, all good since")
+    context = MessageContext(text)
+    start = text.text.index("knocked out")
+    framed = context.classify(start, start + len("knocked out"))
+    assert framed.historical and not framed.resolved
+    assert framed.blocks(resolved_ok=True)
+    assert not framed.blocks(history_ok=True)

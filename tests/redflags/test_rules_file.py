@@ -67,6 +67,9 @@ BREAKAGES = [
     ("an unknown field", _set("severity", "high"), "unknown field(s): severity"),
     ("both any and all", _first_pattern(all=["a", "b"]), "exactly one of 'any' or 'all'"),
     ("no guidance", _set("guidance", []), "'guidance' must name"),
+    ("a resolved_ok that is not a boolean", _first_pattern(resolved_ok="yes"), "true or false"),
+    ("an unknown 'within'", _first_pattern(within="paragraph"), "'within' must be"),
+    ("'within: nearby' with one group", _first_pattern(within="nearby"), "'within: nearby' needs"),
 ]
 
 
@@ -153,3 +156,34 @@ rules:
     report = RedFlagChecker(rules).check("I can't wee", emergency_number="000")
     assert report.to_dict()["flags"][0]["id"] == "cannot-pee"
     assert report.message is not None and "Call 000 now." in report.message
+
+
+def test_resolved_ok_and_nearby_change_what_fires(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    body = """
+version: 1
+reviewed: 2025-05-01
+rules:
+  - id: knocked-out
+    level: emergency
+    title: Knocked out
+    referral: Call {emergency_number} now.
+    guidance: [made up for a test]
+    patterns:
+      - all: ['tackle', 'out cold']
+        within: nearby
+        resolved_ok: RESOLVED
+    must_catch: [a, b, c, d, e]
+    must_not_catch: [{text: x, kind: negated}, {text: y, kind: hypothetical}, z]
+"""
+    path.write_text(body.replace("RESOLVED", "true"), encoding="utf-8")
+    checker = RedFlagChecker(load_rules(path))
+    assert checker.check("big tackle. out cold for a bit, feel fine now").level.value == "emergency"
+    # Not in the same or the next sentence.
+    assert checker.check("big tackle. then lunch. out cold for a bit").level.value == "none"
+    # Dated to the past, it is history even with resolved_ok.
+    assert checker.check("big tackle at school, out cold, fine since").level.value == "none"
+
+    path.write_text(body.replace("RESOLVED", "false"), encoding="utf-8")
+    strict = RedFlagChecker(load_rules(path))
+    assert strict.check("big tackle. out cold for a bit, feel fine now").level.value == "none"
