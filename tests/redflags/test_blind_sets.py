@@ -1,0 +1,33 @@
+"""Regression floors on the sets written without sight of the rules.
+
+Each blind set was measured once before any tuning on it; those first figures are the
+honest measure of how the rules generalise (blind-1's holdout half: emergency 0.645;
+blind-2: 0.797; blind-3: 0.930). blind-1 and blind-2 have since been tuned on, blind-3
+not yet. The floors keep what is reached from slipping back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.paths import eval_dir
+from bot.redflags import RedFlagChecker
+from bot.redflags.evaluation import evaluate, load_examples
+
+FLOORS = {
+    # file: (emergency sensitivity, any-flag sensitivity, largest false-alarm share)
+    "redflags-unseen.jsonl": (1.0, 1.0, 0.0),
+    "redflags-blind-2.jsonl": (1.0, 1.0, 0.0),
+    "redflags-blind-3.jsonl": (0.93, 0.94, 0.04),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_a_blind_set_stays_above_its_floors(name: str) -> None:
+    emergency_floor, any_floor, alarm_ceiling = FLOORS[name]
+
+    overall = evaluate(RedFlagChecker.default(), load_examples(eval_dir() / name))["overall"]
+
+    assert overall["per_level"]["emergency"]["sensitivity"] >= emergency_floor
+    assert overall["any_flag"]["sensitivity"] >= any_floor
+    assert overall["false_alarm"]["share"] <= alarm_ceiling
