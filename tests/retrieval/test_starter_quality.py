@@ -56,7 +56,9 @@ def starter_report(starter_retriever: Retriever) -> dict:
     return evaluate(starter_retriever, load_questions(eval_dir()), ["global"])
 
 
-def test_the_hybrid_stays_above_its_floors_on_the_whole_evaluation_set(starter_report: dict) -> None:
+def test_the_hybrid_stays_above_its_floors_on_the_whole_evaluation_set(
+    starter_report: dict,
+) -> None:
     overall = starter_report["modes"]["hybrid"]["all"]
 
     shortfalls = {k: overall[k] for k, floor in OVERALL_FLOORS.items() if overall[k] < floor}
