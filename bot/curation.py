@@ -142,7 +142,8 @@ class Curation:
         with self.database.session() as session:
             records = AnswerRepository(session).active_records(scope)
             record_action(session, actor, scope, "corpus.exported", None, {"answers": len(records)})
-        text = "".join(to_jsonl_line(r) + "\n" for r in sorted(records, key=lambda r: r.id))
+        ordered = sorted(records, key=lambda record: record.id)
+        text = "".join(to_jsonl_line(record) + "\n" for record in ordered)
         return text.encode("utf-8"), len(records)
 
     def unanswered(self, scope: str, limit: int = 10) -> list[UnansweredQuestion]:

@@ -64,7 +64,7 @@ def questions_per_day_chart(stats: TriageStats) -> bytes:
     axes = figure.subplots()
     days = [day for day, _ in stats.per_day]
     counts = [count for _, count in stats.per_day]
-    axes.bar(days, counts, color="#1abc9c")
+    axes.bar(days, counts, color="#1abc9c")  # type: ignore[arg-type]  # dates plot fine
     axes.set_ylabel("questions")
     axes.set_title("Questions per day")
     figure.autofmt_xdate()

@@ -81,7 +81,9 @@ class AnswerForm(discord.ui.Modal):
         )
         await self.on_draft(interaction, draft)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(  # type: ignore[override]  # Modal's own signature, not View's
+        self, interaction: discord.Interaction, error: Exception
+    ) -> None:
         await reply_with_error(interaction, error)
 
 

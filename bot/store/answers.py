@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -131,11 +132,13 @@ class AnswerRepository:
             query = query.where(Answer.status == ACTIVE)
         return [_stored(row) for row in self.session.scalars(query)]
 
-    def active_records(self, scope: str) -> list[AnswerRecord]:
+    def active_records(self, scope: str) -> builtins.list[AnswerRecord]:
         """What the index of `scope` is built from: its active answers, by id."""
         return [stored.record for stored in self.list(scope)]
 
-    def revisions(self, scope: str, public_id: str) -> list[tuple[int, str, str | None, str]]:
+    def revisions(
+        self, scope: str, public_id: str
+    ) -> builtins.list[tuple[int, str, str | None, str]]:
         """(revision, status, changed_by, note) for each revision, oldest first."""
         row = self._require(scope, public_id)
         return [(rev.revision, rev.status, rev.changed_by, rev.note or "") for rev in row.revisions]
@@ -147,7 +150,7 @@ class AnswerRepository:
                 return to_record(rev, public_id)
         raise TriagebotError(f"answer '{public_id}' has no revision {revision}")
 
-    def scopes(self) -> list[str]:
+    def scopes(self) -> builtins.list[str]:
         return list(self.session.scalars(select(Answer.scope).distinct().order_by(Answer.scope)))
 
     def count(self, scope: str) -> int:

@@ -10,12 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.audit import record_action
 from bot.store.questions import get_or_create_salt, hash_asker
 from bot.store.schema import AskedQuestion, Feedback, RedFlagEvent, utcnow
+
+
+def _count(result: object) -> int:
+    """Rows a bulk UPDATE or DELETE touched."""
+    return int(result.rowcount) if isinstance(result, CursorResult) else 0
 
 
 @dataclass(frozen=True)
@@ -31,16 +36,20 @@ def purge_expired_text(session: Session, retention_days: int, now: datetime | No
     """Blank the text of questions (and red-flag records) older than the retention period;
     returns how many rows lost their text."""
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
-    questions = session.execute(
-        update(AskedQuestion)
-        .where(AskedQuestion.asked_at < cutoff, AskedQuestion.text.is_not(None))
-        .values(text=None, text_key=None)
-    ).rowcount
-    flagged = session.execute(
-        update(RedFlagEvent)
-        .where(RedFlagEvent.raised_at < cutoff, RedFlagEvent.text.is_not(None))
-        .values(text=None)
-    ).rowcount
+    questions = _count(
+        session.execute(
+            update(AskedQuestion)
+            .where(AskedQuestion.asked_at < cutoff, AskedQuestion.text.is_not(None))
+            .values(text=None, text_key=None)
+        )
+    )
+    flagged = _count(
+        session.execute(
+            update(RedFlagEvent)
+            .where(RedFlagEvent.raised_at < cutoff, RedFlagEvent.text.is_not(None))
+            .values(text=None)
+        )
+    )
     if questions or flagged:
         record_action(
             session,
@@ -50,7 +59,7 @@ def purge_expired_text(session: Session, retention_days: int, now: datetime | No
             None,
             {"questions": questions, "red_flags": flagged, "retention_days": retention_days},
         )
-    return int(questions or 0) + int(flagged or 0)
+    return questions + int(flagged or 0)
 
 
 def forget_member(session: Session, member: str, actor: str) -> Forgotten:
@@ -61,10 +70,10 @@ def forget_member(session: Session, member: str, actor: str) -> Forgotten:
     )
     if question_ids:
         session.execute(delete(RedFlagEvent).where(RedFlagEvent.question_id.in_(question_ids)))
-    questions = session.execute(
-        delete(AskedQuestion).where(AskedQuestion.asker_hash == member_hash)
-    ).rowcount
-    votes = session.execute(delete(Feedback).where(Feedback.member_hash == member_hash)).rowcount
+    questions = _count(
+        session.execute(delete(AskedQuestion).where(AskedQuestion.asker_hash == member_hash))
+    )
+    votes = _count(session.execute(delete(Feedback).where(Feedback.member_hash == member_hash)))
     # The audit names no one: the member's id would undo what was just deleted.
     record_action(
         session,
@@ -72,6 +81,6 @@ def forget_member(session: Session, member: str, actor: str) -> Forgotten:
         "*",
         "privacy.forgotten",
         None,
-        {"questions": int(questions or 0), "votes": int(votes or 0)},
+        {"questions": questions, "votes": votes},
     )
-    return Forgotten(questions=int(questions or 0), votes=int(votes or 0))
+    return Forgotten(questions=questions, votes=votes)

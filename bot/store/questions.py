@@ -114,7 +114,7 @@ def unanswered_questions(
     if scopes is not None:
         query = query.where(AskedQuestion.scope.in_(list(scopes)))
     return [
-        UnansweredQuestion(text=text, times_asked=count, last_asked=last, key=key)
+        UnansweredQuestion(text=text or "", times_asked=count, last_asked=last, key=key or "")
         for text, count, last, key in session.execute(query)
     ]
 
