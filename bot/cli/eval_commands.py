@@ -68,7 +68,9 @@ def eval_(
     with tempfile.TemporaryDirectory(prefix="triagebot-eval-") as folder:
         builder = IndexBuilder(Path(folder), app.encoder, SqlEmbeddingCache(app.database))
         with click.progressbar(
-            length=len(records), label="Embedding", file=click.get_text_stream("stderr")  # type: ignore[operator]
+            length=len(records),
+            label="Embedding",
+            file=click.get_text_stream("stderr"),  # type: ignore[operator]
         ) as bar:
 
             def progress(done: int, total: int) -> None:
