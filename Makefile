@@ -15,7 +15,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt torch==2.13.0
-	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test]'
+	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test,onnx]'
 	touch $(STAMP)
 
 demo: install

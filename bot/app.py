@@ -48,7 +48,11 @@ class TriagebotApp:
     def encoder(self) -> Encoder:
         with self._lock:
             if self._encoder is None:
-                self._encoder = load_encoder(self.settings.embedding_model)
+                self._encoder = load_encoder(
+                    self.settings.embedding_model,
+                    backend=self.settings.encoder_backend,
+                    data_dir=self.settings.data_dir,
+                )
             return self._encoder
 
     @cached_property

@@ -6,6 +6,7 @@ Built once at start-up (``Settings()``) and passed in; nothing reads them at imp
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,11 @@ class Settings(BaseSettings):
         default=None,
         description="A sentence-transformers name or path; the packaged all-MiniLM-L6-v2 "
         "when unset.",
+    )
+    encoder_backend: Literal["torch", "onnx-int8"] = Field(
+        default="torch",
+        description="torch, or onnx-int8: an int8-quantized ONNX export of the model, made "
+        "once in <data_dir>/models/ (needs the 'onnx' extra).",
     )
     discord_token: SecretStr | None = None
     discord_dev_guild: int | None = Field(
