@@ -28,6 +28,10 @@ from bot.retrieval.dense import (
     HNSW_EF_CONSTRUCTION,
     HNSW_M,
     HNSW_THRESHOLD,
+    IVF,
+    IVF_NPROBE,
+    IVF_THRESHOLD,
+    IVF_VECTORS_PER_LIST,
     DenseIndex,
 )
 from bot.retrieval.encoder import Encoder
@@ -249,6 +253,12 @@ def _build_settings(index_type: str, hnsw_threshold: int) -> dict[str, object]:
     }
     if index_type == HNSW:
         settings["hnsw"] = {"m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION}
+    elif index_type == IVF:
+        settings["ivf"] = {
+            "threshold": IVF_THRESHOLD,
+            "vectors_per_list": IVF_VECTORS_PER_LIST,
+            "nprobe": IVF_NPROBE,
+        }
     return settings
 
 

@@ -13,7 +13,11 @@ on the same machine under the same load:
   against encoding the passage texts of a sample of those answers alone (per answer);
   then one answer's body edited and rebuilt incrementally with the same cache;
 - dense search: exact (flat) against HNSW on synthetic vectors, the measurement behind
-  HNSW_THRESHOLD in bot/retrieval/dense.py.
+  HNSW_THRESHOLD in bot/retrieval/dense.py;
+- scale: the index the builder picks (choose_index_type) for 10,000, 100,000 and
+  1,000,000 answers' worth of synthetic vectors: build time, p50 search time on one
+  thread, recall@10 against exact search, and memory. Run it alone with `--scale-only`
+  (a few minutes, mostly building the 1,000,000-vector index).
 
 Nothing is asserted. Progress lines go to stdout; the last line is one JSON object.
 """
@@ -26,6 +30,9 @@ import os
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 os.environ["HF_HUB_OFFLINE"] = "1"
 
+import argparse
+import contextlib
+import ctypes
 import json
 import random
 import re
@@ -38,6 +45,7 @@ from itertools import product
 from pathlib import Path
 from typing import Any
 
+import faiss
 import numpy as np
 
 from bot import paths
@@ -54,7 +62,7 @@ from bot.retrieval import (
     Retriever,
     load_encoder,
 )
-from bot.retrieval.dense import FLAT, HNSW, HNSW_THRESHOLD, DenseIndex
+from bot.retrieval.dense import FLAT, HNSW, HNSW_THRESHOLD, DenseIndex, choose_index_type
 from bot.retrieval.passages import corpus_passages
 from bot.store.database import Database
 from bot.store.embedding_cache import SqlEmbeddingCache
@@ -84,6 +92,13 @@ DENSE_SIZES = (2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 DENSE_DIMENSION = 384
 DENSE_QUERIES = 100
 MIN_RECALL = 0.95
+# One vector per answer: real answers have several passages, so 1,000,000 vectors stand
+# for a corpus of a few hundred thousand answers, the largest the bot is meant to hold.
+SCALE_SIZES = (10_000, 100_000, 1_000_000)
+SCALE_TARGET_SIZE = 1_000_000
+SCALE_P50_TARGET_MS = 5.0
+TRUTH_CHUNK = 100_000
+"""Rows scored at a time for the exact top 10 (100 queries x 100,000 floats: 40 MB)."""
 
 ASK_TARGET = 1.3
 BUILD_TARGET = 0.8
@@ -116,10 +131,21 @@ EDIT_SENTENCE = " Keep a short training log so you can see whether this is getti
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--scale-only", action="store_true", help="only the dense-index scale measurement"
+    )
+    args = parser.parse_args()
     started = time.perf_counter()
     load_at_start = os.getloadavg()[0]
     if load_at_start > BUSY_LOAD:
         say(f"load average {load_at_start:.1f}: other processes share the CPUs, expect noise")
+    if args.scale_only:
+        results = bench_scale(RetrievalConfig().depth)
+        finish(results, started, load_at_start)
+        report_scale_target(results)
+        print(json.dumps(results, sort_keys=True), flush=True)
+        return
     say(f"loading the embedding model ({os.cpu_count()} cores)")
     encoder = load_encoder(None)
     starter = read_corpus(paths.starter_answers_dir())
@@ -132,12 +158,19 @@ def main() -> None:
         generated = generate_corpus(starter, GENERATED_ANSWERS, SEED)
         results |= bench_build(encoder, generated, Path(tmp) / "generated", questions)
     results |= bench_flat_vs_hnsw(RetrievalConfig().depth)
+    results |= bench_scale(RetrievalConfig().depth)
+    results |= bench_onnx_encode_speedup(encoder, questions)
+    finish(results, started, load_at_start)
+    report_targets(results)
+    report_scale_target(results)
+    print(json.dumps(results, sort_keys=True), flush=True)
+
+
+def finish(results: dict[str, Any], started: float, load_at_start: float) -> None:
     results["bench_s"] = round(time.perf_counter() - started, 1)
     # Other work on the machine skews the numbers (the ratios less than the absolutes).
     results["load_avg_1m_start"] = round(load_at_start, 2)
     results["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
-    report_targets(results)
-    print(json.dumps(results, sort_keys=True), flush=True)
 
 
 # --- asking -------------------------------------------------------------------------
@@ -444,6 +477,116 @@ def hnsw_faster_from(rows: Sequence[dict[str, Any]]) -> int | None:
     return crossover
 
 
+# --- scale ---------------------------------------------------------------------------
+
+
+def bench_scale(depth: int) -> dict[str, Any]:
+    """The builder's choice of index at each size of SCALE_SIZES, on synthetic vectors."""
+    say(
+        f"scale: the index choose_index_type picks, {DENSE_DIMENSION}-d clustered unit "
+        f"vectors, {DENSE_QUERIES} held-out queries, depth {depth}, one search thread"
+    )
+    say(table_line("vectors", "index", "build s", "p50 ms", "recall@10", "index MB", "RSS MB"))
+    rows = []
+    for size in SCALE_SIZES:
+        row = measure_scale(size, depth)
+        rows.append(row)
+        say(
+            table_line(
+                *(
+                    f"{value:,}" if isinstance(value, int | float) else value
+                    for value in row.values()
+                )
+            )
+        )
+    return {"scale": rows}
+
+
+def measure_scale(size: int, depth: int) -> dict[str, Any]:
+    vectors = clustered_unit_vectors(size + DENSE_QUERIES, DENSE_DIMENSION, seed=size)
+    stored, queries = vectors[:size], vectors[size:]
+    truth = exact_top(stored, queries, 10)
+    kind = choose_index_type(size)
+    release_free_memory()
+    rss_before = rss_mb()
+    build_s, index = elapsed_s(DenseIndex.build, stored)
+    rss_mb_used = rss_mb() - rss_before
+    assert index.index_type == kind
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        search_ms, found = search_each(index, queries, depth)
+    finally:
+        faiss.omp_set_num_threads(threads)
+    with tempfile.TemporaryDirectory(prefix="triagebot-scale-") as tmp:
+        index.save(Path(tmp) / "dense.faiss")
+        index_mb = (Path(tmp) / "dense.faiss").stat().st_size / 2**20
+    return {
+        "answers": size,
+        "index_type": kind,
+        "build_s": round(build_s, 2),
+        "p50_ms": p50(search_ms),
+        "recall10": round(recall_at(10, list(truth), found), 4),
+        "index_mb": round(index_mb, 1),
+        "rss_mb": round(rss_mb_used, 1),
+    }
+
+
+def exact_top(stored: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """The ids of each query's exact top k by inner product, brute force in chunks."""
+    best_scores = np.full((len(queries), 0), -np.inf, dtype=np.float32)
+    best_ids = np.zeros((len(queries), 0), dtype=np.int64)
+    for start in range(0, len(stored), TRUTH_CHUNK):
+        scores = queries @ stored[start : start + TRUTH_CHUNK].T
+        top = np.argpartition(-scores, min(k, scores.shape[1] - 1), axis=1)[:, :k]
+        best_scores = np.concatenate([best_scores, np.take_along_axis(scores, top, 1)], 1)
+        best_ids = np.concatenate([best_ids, top + start], 1)
+        order = np.argsort(-best_scores, axis=1, kind="stable")[:, :k]
+        best_scores = np.take_along_axis(best_scores, order, 1)
+        best_ids = np.take_along_axis(best_ids, order, 1)
+    return best_ids
+
+
+def release_free_memory() -> None:
+    """Hand freed heap back to the OS (glibc), so the next RSS growth is new memory only."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (Linux), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# --- the optional onnx-int8 encoder --------------------------------------------------
+
+
+def bench_onnx_encode_speedup(encoder: Encoder, questions: Sequence[str]) -> dict[str, Any]:
+    """p50 single-question encode of the torch model over the onnx-int8 export's.
+
+    Not interleaved: with both thread pools in one process on two cores, torch's encode
+    slows down many times over, which would overstate the speed-up. Torch goes first,
+    before ONNX Runtime is loaded.
+    """
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        say("no onnx_encode_speedup: the 'onnx' extra is not installed")
+        return {}
+    torch_ms = [elapsed_ms(encoder.encode, [question]) for question in questions]
+    with tempfile.TemporaryDirectory(prefix="triagebot-bench-onnx-") as tmp:
+        say("exporting the model to ONNX int8 (TRIAGEBOT_ENCODER_BACKEND=onnx-int8)")
+        onnx_encoder = load_encoder(None, backend="onnx-int8", data_dir=tmp)
+        onnx_encoder.encode(list(WARMUP_QUESTIONS))
+        onnx_ms = [elapsed_ms(onnx_encoder.encode, [question]) for question in questions]
+    speedup = ratio(p50(torch_ms), p50(onnx_ms), 2)
+    say(f"encode p50 torch {p50(torch_ms)} ms, onnx-int8 {p50(onnx_ms)} ms: x{speedup}")
+    return {"onnx_encode_speedup": speedup}
+
+
 # --- reporting ----------------------------------------------------------------------
 
 
@@ -457,6 +600,18 @@ def report_targets(results: dict[str, Any]) -> None:
         met = value <= target if sense == "<=" else value >= target
         say(f"{name}: {value} (target {sense} {target}): {'met' if met else 'MISSED'}")
     say(f"whole bench: {results['bench_s']} s")
+
+
+def report_scale_target(results: dict[str, Any]) -> None:
+    for row in results["scale"]:
+        if row["answers"] != SCALE_TARGET_SIZE:
+            continue
+        met = row["p50_ms"] < SCALE_P50_TARGET_MS and row["recall10"] >= MIN_RECALL
+        say(
+            f"{row['answers']:,} answers ({row['index_type']}): p50 {row['p50_ms']} ms "
+            f"(target < {SCALE_P50_TARGET_MS}), recall@10 {row['recall10']} "
+            f"(target >= {MIN_RECALL}): {'met' if met else 'MISSED'}"
+        )
 
 
 def say(line: str) -> None:
