@@ -23,10 +23,8 @@ from bot.corpus.formats import read_corpus
 from bot.corpus.importer import import_records
 from bot.paths import starter_answers_dir
 from bot.retrieval import RetrievalConfig
-from bot.settings import Settings
 from bot.store.answers import AnswerRepository
-from bot.store.database import Database
-from tests.support.fake_encoder import FakeEncoder
+from tests.support.apps import fake_model_app
 
 KILLS_PER_KIND = 6
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -66,15 +64,7 @@ for n in range(10_000):
 
 
 def open_app(data_dir: Path) -> TriagebotApp:
-    settings = Settings(data_dir=data_dir)
-    database = Database(settings.resolved_database_url)
-    database.ensure_ready()
-    return TriagebotApp(
-        settings=settings,
-        database=database,
-        _encoder=FakeEncoder(dimension=128),
-        retrieval_config=RetrievalConfig(min_score=0.0, related_margin=1.0),
-    )
+    return fake_model_app(data_dir, RetrievalConfig(min_score=0.0, related_margin=1.0), 128)
 
 
 def run_and_kill(kind: str, data_dir: Path, rng: random.Random) -> list[str]:

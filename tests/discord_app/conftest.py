@@ -16,12 +16,10 @@ from bot.discord_app.client import TriageBot
 from bot.discord_app.cooldown import MemberCooldown
 from bot.paths import starter_answers_dir
 from bot.retrieval import RetrievalConfig
-from bot.settings import Settings
-from bot.store.database import Database
 from bot.store.guilds import update_guild_config
 from tests.discord_app.fake_discord import APPLICATION_ID, GUILD_ID, FakeDiscordApi
 from tests.discord_app.harness import DiscordHarness
-from tests.support.fake_encoder import FakeEncoder
+from tests.support.apps import fake_model_app
 
 # The fake encoder's scores are not the real model's; this threshold keeps on-topic
 # questions answered and nonsense unanswered.
@@ -30,15 +28,7 @@ TOKEN = "test-token.not-a-real-one"
 
 
 def make_app(data_dir: Path) -> TriagebotApp:
-    settings = Settings(data_dir=data_dir)
-    database = Database(settings.resolved_database_url)
-    database.ensure_ready()
-    return TriagebotApp(
-        settings=settings,
-        database=database,
-        _encoder=FakeEncoder(dimension=512),
-        retrieval_config=FAKE_MODEL_CONFIG,
-    )
+    return fake_model_app(data_dir, FAKE_MODEL_CONFIG)
 
 
 @pytest.fixture
