@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.corpus.records import AnswerRecord
 from bot.retrieval.retriever import RetrievedAnswer
 from bot.store.answers import AnswerRepository
 from bot.store.database import Database
@@ -51,9 +52,9 @@ class Conversation:
             return load_guild_config(session, str(guild_id))
 
     def scope_for(self, guild_id: int | str | None) -> QuestionScope:
-        config = self.guild_config(guild_id)
         if guild_id is None:
             return QuestionScope()
+        config = self.guild_config(guild_id)
         return QuestionScope(
             scope=str(guild_id),
             include_global=config.use_global_corpus,
@@ -98,10 +99,7 @@ class Conversation:
             return record_vote(session, reply_id, member, helpful)
 
 
-def _as_retrieved(record: object, scope: str) -> RetrievedAnswer:
-    from bot.corpus.records import AnswerRecord
-
-    assert isinstance(record, AnswerRecord)
+def _as_retrieved(record: AnswerRecord, scope: str) -> RetrievedAnswer:
     return RetrievedAnswer(
         id=record.id,
         scope=scope,

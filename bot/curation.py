@@ -7,7 +7,6 @@ so the bot runs them off the event loop.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,8 +133,7 @@ class Curation:
     def import_file(self, scope: str, filename: str, data: bytes, actor: str) -> ImportSummary:
         """An uploaded corpus file (.md or .jsonl): all of it or nothing, errors with line."""
         records = parse_upload(filename, data)
-        summary = import_records(self.database, records, scope, actor, f"imported {filename}")
-        return summary
+        return import_records(self.database, records, scope, actor, f"imported {filename}")
 
     def export_jsonl(self, scope: str, actor: str) -> tuple[bytes, int]:
         """The scope's active answers as a JSON Lines file (the interchange format)."""
@@ -170,7 +168,7 @@ def parse_upload(filename: str, data: bytes) -> list[AnswerRecord]:
     if len(data) > MAX_IMPORT_BYTES:
         raise CorpusError(f"{name} is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
     try:
-        text = io.BytesIO(data).read().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise CorpusError(f"{name}:1: not UTF-8 text") from None
     suffix = Path(name).suffix.lower()

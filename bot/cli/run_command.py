@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.context import CliContext
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import TriageBot
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +69,6 @@ def run(ctx: CliContext) -> None:
         click.echo("Stopped.")
 
 
-async def _run(bot: object, token: str) -> None:
-    from bot.discord_app.client import TriageBot
-
-    assert isinstance(bot, TriageBot)
+async def _run(bot: TriageBot, token: str) -> None:
     async with bot:
         await bot.start(token)

@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from bot.corpus.formats import CorpusProblems
 from bot.curation import Draft
-from bot.discord_app.embeds import DESCRIPTION_LIMIT, defuse_mentions, trim
+from bot.discord_app.embeds import DESCRIPTION_LIMIT, defuse_mentions, trim, web_link
 from bot.discord_app.errors import reply_with_error
 from bot.discord_app.forms import AnswerForm, ConfirmNewAnswer, nearest_embed
 from bot.discord_app.permissions import require_moderator
@@ -92,13 +92,12 @@ class AddQueuedQuestionButton(
             return
         draft = Draft(title="", body="", author=interaction.user.display_name, question=question)
         await interaction.response.send_modal(
-            new_answer_form(bot, interaction, config, draft, heading="Answer a queued question")
+            new_answer_form(bot, config, draft, heading="Answer a queued question")
         )
 
 
 def new_answer_form(
     bot: TriageBot,
-    interaction: discord.Interaction,
     config: GuildConfig,
     draft: Draft,
     *,
@@ -143,7 +142,7 @@ class AnswerCommands(app_commands.Group):
         config = await moderator_config(self.bot, interaction)
         draft = Draft(title="", body="", author=interaction.user.display_name)
         await interaction.response.send_modal(
-            new_answer_form(self.bot, interaction, config, draft, heading="New curated answer")
+            new_answer_form(self.bot, config, draft, heading="New curated answer")
         )
 
     @app_commands.command(name="edit", description="Edit a curated answer.")
@@ -209,7 +208,7 @@ class AnswerCommands(app_commands.Group):
         record = stored.record
         embed = discord.Embed(
             title=trim(defuse_mentions(record.title), 256),
-            url=record.source_url if (record.source_url or "").startswith("http") else None,
+            url=web_link(record.source_url),
             description=trim(defuse_mentions(record.body), DESCRIPTION_LIMIT - 200),
         )
         embed.set_author(name=trim(f"by {defuse_mentions(record.author)}", 256))
@@ -331,7 +330,7 @@ class Curating(commands.Cog):
             source_url=message.jump_url,
         )
         await interaction.response.send_modal(
-            new_answer_form(self.bot, interaction, config, draft, heading="Add to corpus")
+            new_answer_form(self.bot, config, draft, heading="Add to corpus")
         )
 
     @app_commands.command(name="reindex", description="Rebuild the search index (moderators).")

@@ -87,7 +87,7 @@ def referral_embed(report: RedFlagReport, advice_withheld: bool) -> discord.Embe
 
 
 def answer_embed(answer: RetrievedAnswer, budget: int = EXCERPT_BUDGET) -> discord.Embed:
-    url = answer.source_url if _is_web_link(answer.source_url) else None
+    url = web_link(answer.source_url)
     embed = discord.Embed(
         title=trim(defuse_mentions(answer.title), TITLE_LIMIT),
         url=url,
@@ -157,9 +157,8 @@ def _footer_text(embed: discord.Embed) -> str:
     return f"{embed.footer.text} · " if embed.footer.text else ""
 
 
-def _is_web_link(url: str | None) -> bool:
-    return (
-        bool(url)
-        and len(url or "") <= URL_LIMIT
-        and (url or "").startswith(("http://", "https://"))
-    )
+def web_link(url: str | None) -> str | None:
+    """`url` when Discord accepts it as an embed link (http(s), not too long), else None."""
+    if url and len(url) <= URL_LIMIT and url.startswith(("http://", "https://")):
+        return url
+    return None

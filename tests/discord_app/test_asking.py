@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.discord_app.fake_discord import BOT_ID, BOT_USER, GUILD_ID
-from tests.discord_app.harness import EPHEMERAL, MEMBER, DiscordHarness, custom_ids
+from tests.discord_app.harness import EPHEMERAL, DiscordHarness, custom_ids
 
 DISCLAIMER = "Community answers, not medical advice"
 
@@ -114,7 +114,6 @@ async def test_a_member_asking_too_often_is_told_to_wait(triage_app) -> None:  #
     assert first.body["embeds"]
     assert second.body["flags"] & EPHEMERAL
     assert "seconds" in second.body["content"]
-    assert MEMBER.id  # the same member asked both
 
 
 async def test_a_new_help_forum_post_is_answered_in_its_thread(harness: DiscordHarness) -> None:
