@@ -109,7 +109,9 @@ _HYPOTHETICAL_CUE = re.compile(
     r"(?:worry|worried|concerned|panic|stop|go to|see someone|see a doctor) (?:if|when|about "
     r"(?:getting|developing|having))|is it (?:bad|serious|dangerous|a problem|an emergency|"
     r"worrying) (?:if|when)|if (?:i|you|someone|somebody|a person|anyone|they|he|she|"
-    r"your|my \w+|one|we) (?:ever|were to|was to|should|happen to)|if (?:i|you|someone|"
+    r"your|my \w+|one|we) (?:ever|were to|was to|should|happen to)|"
+    # "if my back pain ever came with a fever"
+    r"if (?:my|your|his|her|the) (?:\w+ ){1,3}?(?:ever|were to|was to|should)\b|if (?:i|you|someone|"
     r"somebody|a person|anyone|they|one|we) (?:get|gets|got|start|starts|develop|develops|"
     r"notice|notices|lose|loses|pass|passes|tear|tears|collapse|collapses|faint|faints|"
     r"suddenly|experience|experiences|end up|ended up)\b|if (?:ever|it ever|this ever|that ever)|"
@@ -157,7 +159,9 @@ _FUTURE_PLAN = re.compile(
 )
 _EDUCATIONAL_CUE = re.compile(
     r"\b(?:(?:signs?|symptoms?|red flags?|warning signs?|indicators?|features?|"
-    r"presentation|criteria) (?:of|for)|red flags?|warning signs?|what (?:is|are|does|do|"
+    r"presentation|criteria) (?:of|for)|red flags?|warning signs?|"
+    # "which symptoms after a concussion mean you need hospital?"
+    r"(?:which|what) (?:\w+ )?(?:symptoms|signs)\b|what (?:is|are|does|do|"
     r"causes?|counts? as|exactly|actually)(?! (?:happening|going on|wrong|up|this|that)\b)|"
     r"whats (?:a|an|the)|how (?:do|does|can|would) "
     r"(?:you|one|people|someone|a person) (?:tell|know|spot|recogni[sz]e|get|test)|"
@@ -369,7 +373,8 @@ _GENERIC_FIRST = re.compile(
     r"\b(?:what (?:should|do|can|would) i|should i|can i|do i|how (?:do|can|should) i|"
     r"i (?:think|guess|reckon|wonder|dont know|am worried|m worried|was wondering)|"
     r"(?:tell|help|call|ring|take|get) (?:him|her|them)|im (?:worried|scared|not sure)|"
-    r"(?:told|tells|telling|texted|messaged|said to|admitted to|confided in) (?:me|us)|"
+    r"(?:told|tells|telling|texted|messaged|sent|sends|wrote|dmd|dmed|said to|admitted to|"
+    r"confided in) (?:me|us)|"
     r"i (?:told|said|asked|called|rang|drove|took))\b"
 )
 

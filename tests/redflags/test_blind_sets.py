@@ -2,8 +2,8 @@
 
 Each blind set was measured once before any tuning on it; those first figures are the
 honest measure of how the rules generalise (blind-1's holdout half: emergency 0.645;
-blind-2: 0.797; blind-3: 0.930). blind-1 and blind-2 have since been tuned on, blind-3
-not yet. The floors keep what is reached from slipping back.
+blind-2: 0.797; blind-3: 0.930). All three have since been tuned on, so they are now
+regression sets; the floors keep what is reached from slipping back.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ FLOORS = {
     # file: (emergency sensitivity, any-flag sensitivity, largest false-alarm share)
     "redflags-unseen.jsonl": (1.0, 1.0, 0.0),
     "redflags-blind-2.jsonl": (1.0, 1.0, 0.0),
-    "redflags-blind-3.jsonl": (0.93, 0.94, 0.04),
+    "redflags-blind-3.jsonl": (1.0, 1.0, 0.0),
 }
 
 
