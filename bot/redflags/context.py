@@ -27,7 +27,8 @@ from bot.redflags.text import NormalisedText, Sentence
 _NEGATION_CUE = re.compile(
     r"\b(?:no|not|never|without|none|nor|neither|zero|nothing like|denies|denied|unrelated to|"
     r"nothing (?:to do with|related to|connected to)|not (?:related|connected|linked) to|"
-    r"negative for|free of|lack of|ruled out|havent|hasnt|hadnt|dont|doesnt|didnt|isnt|"
+    r"negative for|free of|lack of|ruled out|nothings|nothing (?:is|feels|felt|was|has been|"
+    r"went|gone|going)|havent|hasnt|hadnt|dont|doesnt|didnt|isnt|"
     r"arent|wasnt|werent|aint|do not|does not|did not|have not|has not|is not|are not|"
     r"was not|were not|nope|nah)\b"
 )
@@ -114,6 +115,7 @@ _HYPOTHETICAL_CUE = re.compile(
     r"if (?:my|your|his|her|the) (?:\w+ ){1,3}?(?:ever|were to|was to|should)\b|"
     r"if (?:i|you|someone|"
     r"somebody|a person|anyone|they|one|we) (?:get|gets|got|start|starts|develop|develops|"
+    r"stopped|became|"
     r"notice|notices|lose|loses|pass|passes|tear|tears|collapse|collapses|faint|faints|"
     r"suddenly|experience|experiences|end up|ended up)\b|if (?:ever|it ever|this ever|that ever)|"
     r"(?:if|whenever) (?:someone|somebody|anyone|anybody|a (?:client|member|player|runner|"
@@ -160,7 +162,9 @@ _FUTURE_PLAN = re.compile(
 )
 _EDUCATIONAL_CUE = re.compile(
     r"\b(?:(?:signs?|symptoms?|red flags?|warning signs?|indicators?|features?|"
-    r"presentation|criteria) (?:of|for)|red flags?|warning signs?|"
+    r"presentation|criteria) (?:of|for)|red flags?|warning signs?|tests? (?:for|of)|"
+    r"(?:physio|physiotherapy|medical|nursing|sports science|sport science|pt|kinesiology) "
+    r"students?|revising|revision|"
     # "which symptoms after a concussion mean you need hospital?"
     r"(?:which|what) (?:\w+ )?(?:symptoms|signs)\b|what (?:is|are|does|do|"
     r"causes?|counts? as|exactly|actually)(?! (?:happening|going on|wrong|up|this|that)\b)|"
@@ -168,8 +172,10 @@ _EDUCATIONAL_CUE = re.compile(
     r"(?:you|one|people|someone|a person) (?:tell|know|spot|recogni[sz]e|get|test)|"
     r"difference between|explain|article|read (?:about|that|an?|up)|reading about|"
     r"learn(?:ed|ing|t)? (?:about|that)|studying|exam|module|course|lecture|assignment|"
-    r"textbook|cpd|certification|cert|quiz|podcast|video|documentary|youtube|tiktok|"
-    r"instagram|reddit|why (?:do|does|would|can) (?:people|you|patients|someone|athletes|"
+    r"textbook|cpd|certification|cert|quiz|"
+    # "saw a video on it", not "did the rehab stuff from youtube"
+    r"(?:on|in|watched|watching|saw|seen|heard|listening to) (?:a |an |this |that |some |the )?"
+    r"(?:\w+ )?(?:podcast|video|documentary|youtube|tiktok|instagram|reddit)|why (?:do|does|would|can) (?:people|you|patients|someone|athletes|"
     r"lifters|runners|it)|(?:always|usually|typically|generally|normally) (?:a |an )?"
     r"(?:emergency|sign|serious|red flag|dangerous)|(?:coach|coaches|trainer|trainers|pts?) "
     r"(?:should|need to|must) (?:know|look out|watch)|for (?:my|a|our) (?:class|course|"
@@ -229,13 +235,13 @@ _PAST_STRONG = re.compile(
     r"(?! (?:i|we|you|he|she|the|it|its|im|my)\b))\b"
 )
 _PAST_WEAK = re.compile(
-    r"\b(?:last (?:month|summer|winter|spring|autumn|fall|season)|(?:\d+|a few|few|several|"
+    r"\b(?:last (?:month|summer|winter|spring|autumn|fall|(?:\w+ )?season)|(?:\d+|a few|few|several|"
     r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago|had|was|got)\b"
 )
 # A weak past that still dates an event to a while ago: with a resolution it is old history
 # ("knocked out last season, fine since"), not a recent event that has settled.
 _PAST_DATED = re.compile(
-    r"\b(?:last (?:month|summer|winter|spring|autumn|fall|season|term)|(?:\d+|a few|few|several|"
+    r"\b(?:last (?:month|summer|winter|spring|autumn|fall|(?:\w+ )?season|term)|(?:\d+|a few|few|several|"
     r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago)\b"
 )
 # Doing something again is a return to activity, not a symptom coming back: "cleared to spar
@@ -289,7 +295,8 @@ _RESOLVED = re.compile(
     r"never (?:came back|returned|happened again)|hasnt (?:come back|returned|happened "
     r"again)|havent had (?:it|any|one) since|back to normal|long gone|doing (?:really )?"
     r"(?:well|great|fine|good) now|(?:it|that|this) (?:was|is) (?:long )?(?:over|behind me)|"
-    r"fine since|good since|ok since|all sorted)\b"
+    r"fine since|good since|ok since|all sorted|(?:symptom|pain|problem|issue) free (?:for|since|"
+    r"now|ever since))\b"
 )
 _ONGOING = re.compile(
     r"\b(?:now|still|again|currently|at the moment|atm|today|tonight|this (?:morning|week|"
@@ -330,6 +337,11 @@ _SIMILE_BEFORE = re.compile(
     r"(?: (?:a|an|the|some|when|after|from|being|on|in|ive been|i have been|id been|i had been|"
     r"i was|im|youve been|you have been))(?: (?!(?:after|from|since|during|following|because|"
     r"but|and)\b)\w+){0,4} ?$"
+)
+# "way worse than shin splints", "nothing like doms", "unlike a pump": set apart from it.
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:(?:worse|more painful|sorer|different|stronger|harder|bigger|tighter) (?:than|from|to)|"
+    r"nothing like|not like|unlike)(?: (?:a|an|the|any|normal|usual|my|regular|ordinary))* ?$"
 )
 # "just a bad cramp?", "is it just doms?": the member's hopeful guess, which the red flag
 # should not be talked out of.
@@ -496,7 +508,7 @@ class MessageContext:
 
     def _cue_asserted(self, sentence: Sentence, found: re.Match[str]) -> bool:
         before = sentence.text[: found.start()]
-        if _SIMILE_BEFORE.search(before):
+        if _SIMILE_BEFORE.search(before) or _COMPARED_BEFORE.search(before):
             return False
         if _GUESS_BEFORE.search(before) and "?" in sentence.text[found.end() : found.end() + 40]:
             return False
