@@ -175,7 +175,8 @@ _EDUCATIONAL_CUE = re.compile(
     r"textbook|cpd|certification|cert|quiz|"
     # "saw a video on it", not "did the rehab stuff from youtube"
     r"(?:on|in|watched|watching|saw|seen|heard|listening to) (?:a |an |this |that |some |the )?"
-    r"(?:\w+ )?(?:podcast|video|documentary|youtube|tiktok|instagram|reddit)|why (?:do|does|would|can) (?:people|you|patients|someone|athletes|"
+    r"(?:\w+ )?(?:podcast|video|documentary|youtube|tiktok|instagram|reddit)|"
+    r"why (?:do|does|would|can) (?:people|you|patients|someone|athletes|"
     r"lifters|runners|it)|(?:always|usually|typically|generally|normally) (?:a |an )?"
     r"(?:emergency|sign|serious|red flag|dangerous)|(?:coach|coaches|trainer|trainers|pts?) "
     r"(?:should|need to|must) (?:know|look out|watch)|for (?:my|a|our) (?:class|course|"
@@ -235,13 +236,15 @@ _PAST_STRONG = re.compile(
     r"(?! (?:i|we|you|he|she|the|it|its|im|my)\b))\b"
 )
 _PAST_WEAK = re.compile(
-    r"\b(?:last (?:month|summer|winter|spring|autumn|fall|(?:\w+ )?season)|(?:\d+|a few|few|several|"
+    r"\b(?:last (?:month|summer|winter|spring|autumn|fall|(?:\w+ )?season)|"
+    r"(?:\d+|a few|few|several|"
     r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago|had|was|got)\b"
 )
 # A weak past that still dates an event to a while ago: with a resolution it is old history
 # ("knocked out last season, fine since"), not a recent event that has settled.
 _PAST_DATED = re.compile(
-    r"\b(?:last (?:month|summer|winter|spring|autumn|fall|(?:\w+ )?season|term)|(?:\d+|a few|few|several|"
+    r"\b(?:last (?:month|summer|winter|spring|autumn|fall|(?:\w+ )?season|term)|"
+    r"(?:\d+|a few|few|several|"
     r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago)\b"
 )
 # Doing something again is a return to activity, not a symptom coming back: "cleared to spar
