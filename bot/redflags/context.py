@@ -142,11 +142,14 @@ _HYPOTHETICAL_CUE = re.compile(
     r"is (?:that|this|it) when (?:you|i|we|one|people|someone|they) (?:should |would |need to |"
     r"have to |must |ought to )?(?:go|call|ring|head|see|get|seek|phone|stop))\b"
 )
+# A what-if after the match governs it only within its clause: "numb legs - what if that
+# happens?", not "stiff for ages, and ... gets better if i get up".
+_AFTER_CUE_BREAK = re.compile(r"\b(?:but|and now|now)\b|[,;]")
 # "would sudden breathlessness on the plane be something to worry about?" is a what-if only
 # when the message plans ahead ("flying back next week"); asked about something happening
 # now, it is the member's own symptom.
 _WOULD_WORRY = re.compile(
-    r"\bwould (?:\w+ ){0,7}?(?:be|count as|mean) (?:\w+ )?(?:something|anything|"
+    r"\bwould (?:\w+ ){0,12}?(?:be|count as|mean) (?:\w+ )?(?:something|anything|"
     r"a (?:red flag|worry|"
     r"concern|problem|sign|bad sign|reason|cause)|an emergency|worrying|serious|dangerous|bad|a "
     r"big deal|cause for)\b"
@@ -547,7 +550,7 @@ class MessageContext:
                 gap = self.text.text[cue_start:start]
                 if not re.search(r"\b(?:but|however|now|and now|anyway)\b", gap):
                     return True
-            elif not re.search(r"\b(?:but|and now|now)\b", self.text.text[start:cue_start]):
+            elif not _AFTER_CUE_BREAK.search(self.text.text[start:cue_start]):
                 return not bool(_OWN_EXPERIENCE.search(before))
         return False
 
