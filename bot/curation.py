@@ -48,6 +48,7 @@ class Draft:
     source_url: str | None = None
     tags: tuple[str, ...] = ()
     id: str | None = None
+    also_asked: tuple[str, ...] = ()
 
     def to_record(self) -> AnswerRecord:
         title = self.title.strip()
@@ -64,7 +65,14 @@ class Draft:
             question=(self.question or "").strip() or None,
             source_url=(self.source_url or "").strip() or None,
             tags=self.tags,
+            also_asked=self.also_asked,
         )
+
+
+def parse_also_asked(text: str | None) -> tuple[str, ...]:
+    """One question per line, blank lines and repeats dropped."""
+    lines = (" ".join(line.split()) for line in (text or "").splitlines())
+    return tuple(dict.fromkeys(line for line in lines if line))
 
 
 def parse_tags(text: str | None) -> tuple[str, ...]:

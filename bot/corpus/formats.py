@@ -69,6 +69,11 @@ def record_from_fields(fields: Mapping[str, object], where: SourceLocation) -> A
         tags = [t.strip() for t in tags.split(",")]
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise CorpusError("field 'tags' must be a list of words", where)
+    also_asked = fields.get("also_asked") or []
+    if isinstance(also_asked, str):
+        also_asked = [also_asked]
+    if not isinstance(also_asked, list) or not all(isinstance(q, str) for q in also_asked):
+        raise CorpusError("field 'also_asked' must be a list of questions", where)
     return AnswerRecord(
         id=answer_id,
         title=text["title"] or "",
@@ -77,6 +82,7 @@ def record_from_fields(fields: Mapping[str, object], where: SourceLocation) -> A
         question=text["question"] or None,
         source_url=text["source_url"] or None,
         tags=tuple(t.strip() for t in tags if t.strip()),
+        also_asked=tuple(dict.fromkeys(" ".join(q.split()) for q in also_asked if q.strip())),
         origin=where,
     )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,118}[a-z0-9]$")
 REQUIRED_FIELDS = ("id", "title", "body", "author")
-OPTIONAL_FIELDS = ("question", "source_url", "tags")
+OPTIONAL_FIELDS = ("question", "also_asked", "source_url", "tags")
 KNOWN_FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
 
 
@@ -35,6 +35,8 @@ class AnswerRecord:
     question: str | None = None
     source_url: str | None = None
     tags: tuple[str, ...] = ()
+    also_asked: tuple[str, ...] = ()
+    """Other ways members ask what this answer answers; matched like `question`."""
     origin: SourceLocation | None = field(default=None, compare=False)
 
     def content_hash(self) -> str:
@@ -47,6 +49,8 @@ class AnswerRecord:
         data: dict[str, object] = {"id": self.id, "title": self.title}
         if self.question:
             data["question"] = self.question
+        if self.also_asked:
+            data["also_asked"] = list(self.also_asked)
         data["author"] = self.author
         if self.source_url:
             data["source_url"] = self.source_url

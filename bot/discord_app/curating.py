@@ -19,7 +19,13 @@ from discord.ext import commands
 
 from bot.corpus.formats import CorpusProblems
 from bot.curation import Draft
-from bot.discord_app.embeds import DESCRIPTION_LIMIT, defuse_mentions, trim, web_link
+from bot.discord_app.embeds import (
+    DESCRIPTION_LIMIT,
+    defuse_mentions,
+    fit_to_limits,
+    trim,
+    web_link,
+)
 from bot.discord_app.errors import reply_with_error
 from bot.discord_app.forms import AnswerForm, ConfirmNewAnswer, nearest_embed
 from bot.discord_app.permissions import require_moderator
@@ -160,6 +166,7 @@ class AnswerCommands(app_commands.Group):
             question=record.question,
             source_url=record.source_url,
             tags=record.tags,
+            also_asked=record.also_asked,
         )
 
         async def save(submitted: discord.Interaction, filled: Draft) -> None:
@@ -212,6 +219,10 @@ class AnswerCommands(app_commands.Group):
             description=trim(defuse_mentions(record.body), DESCRIPTION_LIMIT - 200),
         )
         embed.set_author(name=trim(f"by {defuse_mentions(record.author)}", 256))
+        for name, asked in (("Question", (record.question,)), ("Also asked as", record.also_asked)):
+            lines = "\n".join(f"• {q}" for q in asked if q)
+            if lines:
+                embed.add_field(name=name, value=trim(defuse_mentions(lines), 1024), inline=False)
         embed.set_footer(
             text=trim(
                 f"{record.id} · {stored.status} · revision {stored.revision} · tags: "
@@ -219,6 +230,7 @@ class AnswerCommands(app_commands.Group):
                 2048,
             )
         )
+        embed = fit_to_limits([embed])[0]
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="history", description="Every revision of a curated answer.")

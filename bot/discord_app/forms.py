@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.curation import Draft, parse_tags
+from bot.curation import Draft, parse_also_asked, parse_tags
 from bot.discord_app.embeds import DESCRIPTION_LIMIT, defuse_mentions, trim
 from bot.discord_app.errors import reply_with_error
 from bot.retrieval.retriever import RetrievedAnswer
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 TITLE_MAX = 200
 QUESTION_MAX = 500
 TAGS_MAX = 200
+ALSO_ASKED_MAX = 4000  # Discord's limit for a text input
 BODY_MAX = 4000  # Discord's limit for a text input
 CONFIRM_TIMEOUT = 600
 
@@ -25,7 +26,8 @@ Submit = Callable[[discord.Interaction, Draft], Awaitable[None]]
 
 
 class AnswerForm(discord.ui.Modal):
-    """Title, question, tags and body of an answer; the author is fixed by the caller."""
+    """Title, questions, tags and body of an answer (Discord's limit of five inputs); the
+    author is fixed by the caller."""
 
     def __init__(
         self,
@@ -54,6 +56,13 @@ class AnswerForm(discord.ui.Modal):
             max_length=QUESTION_MAX,
             default=_clip(draft.question if draft else None, QUESTION_MAX),
         )
+        self.also_asked_input: discord.ui.TextInput[AnswerForm] = discord.ui.TextInput(
+            label="Other ways members ask it (one per line)",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=ALSO_ASKED_MAX,
+            default=_clip("\n".join(draft.also_asked) if draft else None, ALSO_ASKED_MAX),
+        )
         self.tags_input: discord.ui.TextInput[AnswerForm] = discord.ui.TextInput(
             label="Tags (comma separated, optional)",
             required=False,
@@ -66,7 +75,13 @@ class AnswerForm(discord.ui.Modal):
             max_length=BODY_MAX,
             default=_clip(draft.body if draft else None, BODY_MAX),
         )
-        for item in (self.title_input, self.question_input, self.tags_input, self.body_input):
+        for item in (
+            self.title_input,
+            self.question_input,
+            self.also_asked_input,
+            self.tags_input,
+            self.body_input,
+        ):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
@@ -78,6 +93,7 @@ class AnswerForm(discord.ui.Modal):
             question=self.question_input.value or None,
             source_url=self.source_url,
             tags=parse_tags(self.tags_input.value),
+            also_asked=parse_also_asked(self.also_asked_input.value),
         )
         await self.on_draft(interaction, draft)
 

@@ -1,7 +1,8 @@
 """Cutting answers into the passages that are embedded and keyword-indexed.
 
 An answer gives one passage for its title, one for the question it answered (when
-known) and one per paragraph-ish chunk of its body, so that a long answer is found by
+known) and for each other way it is asked (`also_asked`), and one per paragraph-ish chunk
+of its body, so that a long answer is found by
 the one paragraph that matches. Search ranks answers; passages only say why.
 """
 
@@ -74,12 +75,13 @@ def text_hash(text: str) -> str:
 
 
 def answer_passages(record: AnswerRecord) -> list[Passage]:
-    """The passages of one answer: title, question (if any), then body chunks in order."""
+    """The passages of one answer: title, questions (if any), then body chunks in order."""
     title = _clean(record.title)
     pieces: list[tuple[str, str, str]] = [(TITLE, title, title)]
-    if record.question and _clean(record.question):
-        question = _clean(record.question)
-        pieces.append((QUESTION, question, question))
+    for asked in (record.question, *record.also_asked):
+        question = _clean(asked or "")
+        if question:
+            pieces.append((QUESTION, question, question))
     for chunk in split_body(record.body):
         # The title gives a paragraph the context it lacks on its own ("hold it for 30s").
         pieces.append((BODY, chunk, f"{title}\n{chunk}" if title else chunk))

@@ -50,6 +50,7 @@ def to_record(row: Answer | AnswerRevision, public_id: str | None = None) -> Ans
         question=row.question,
         source_url=row.source_url,
         tags=tuple(row.tags or ()),
+        also_asked=tuple(row.also_asked or ()),
     )
 
 
@@ -160,6 +161,7 @@ class AnswerRepository:
     def _apply(self, row: Answer, record: AnswerRecord, content_hash: str, actor: str) -> None:
         row.title = record.title
         row.question = record.question
+        row.also_asked = list(record.also_asked)
         row.body = record.body
         row.author = record.author
         row.source_url = record.source_url
@@ -175,6 +177,7 @@ class AnswerRepository:
                 revision=row.revision,
                 title=row.title,
                 question=row.question,
+                also_asked=list(row.also_asked or ()),
                 body=row.body,
                 author=row.author,
                 source_url=row.source_url,

@@ -53,6 +53,26 @@ def test_markdown_written_out_reads_back_as_the_same_record() -> None:
     assert parse_markdown(to_markdown(record), "b.md") == record
 
 
+def test_other_ways_of_asking_are_read_as_a_list_and_written_back() -> None:
+    also_asked = (
+        "also_asked:\n  - warm up ideas for footy with a stiff back\n  - pre-match  routine?\n"
+    )
+    text = GOOD_MARKDOWN.replace("tags:", also_asked + "tags:")
+
+    record = parse_markdown(text, "a.md")
+
+    assert record.also_asked == ("warm up ideas for footy with a stiff back", "pre-match routine?")
+    assert parse_markdown(to_markdown(record), "b.md") == record
+    assert "also_asked" not in to_markdown(parse_markdown(GOOD_MARKDOWN, "c.md"))
+
+
+def test_other_ways_of_asking_must_be_questions_not_a_mapping() -> None:
+    text = GOOD_MARKDOWN.replace("tags:", "also_asked: {a: 1}\ntags:")
+
+    with pytest.raises(CorpusError, match="'also_asked' must be a list of questions"):
+        parse_markdown(text, "a.md")
+
+
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [

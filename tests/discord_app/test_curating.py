@@ -209,12 +209,17 @@ async def test_stats_show_figures_and_a_chart(harness: DiscordHarness) -> None:
     assert name == "questions-per-day.png" and data.startswith(b"\x89PNG")
 
 
-def _save_answer(harness: DiscordHarness, answer_id: str, title: str, body: str) -> str:
+def _save_answer(
+    harness: DiscordHarness,
+    answer_id: str,
+    title: str,
+    body: str,
+    also_asked: tuple[str, ...] = (),
+) -> str:
     from bot.curation import Draft
 
-    record = harness.bot.app.curation.add(
-        str(GUILD_ID), Draft(id=answer_id, title=title, body=body, author="coach"), "test"
-    )
+    draft = Draft(id=answer_id, title=title, body=body, author="coach", also_asked=also_asked)
+    record = harness.bot.app.curation.add(str(GUILD_ID), draft, "test")
     return record.id
 
 
@@ -257,3 +262,30 @@ async def test_edit_retire_and_history_of_a_server_answer(harness: DiscordHarnes
     lines = history.body["embeds"][0]["description"].splitlines()
     assert len(lines) == 3
     assert "mod_mo" in lines[1] and "retired" in lines[2]
+
+
+async def test_editing_an_answer_keeps_the_other_ways_it_is_asked_and_show_lists_them(
+    harness: DiscordHarness,
+) -> None:
+    asked = ("calves burn on stairs", "how to strengthen my calves for running")
+    answer_id = _save_answer(harness, "calf-raises", "Calf raises", "Do them slowly.", asked)
+
+    modal = await harness.slash("answer", MODERATOR, subcommand="edit", answer_id=answer_id)
+    prefilled = {
+        c["label"]: c.get("value")
+        for row in modal.body["components"]
+        for c in _walk(row)
+        if "label" in c
+    }
+    await harness.submit_modal(modal, {"Answer": "Do them slowly, with a pause."}, MODERATOR)
+    shown = await harness.slash("answer", MODERATOR, subcommand="show", answer_id=answer_id)
+
+    assert prefilled["Other ways members ask it (one per line)"] == "\n".join(asked)
+    stored = harness.bot.app.curation.show([str(GUILD_ID)], answer_id)
+    assert stored.record.also_asked == asked
+    assert stored.record.body == "Do them slowly, with a pause."
+    fields = {f["name"]: f["value"] for f in shown.body["embeds"][0]["fields"]}
+    assert (
+        fields["Also asked as"]
+        == "• calves burn on stairs\n• how to strengthen my calves for running"
+    )

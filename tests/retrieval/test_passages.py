@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.retrieval.passages import (
     BODY,
     MAX_WORDS,
@@ -30,6 +32,16 @@ def test_an_answer_gives_its_title_question_and_body_as_passages() -> None:
 
 def test_an_answer_without_a_question_has_no_question_passage() -> None:
     assert [p.kind for p in answer_passages(PROTEIN)] == [TITLE, BODY]
+
+
+def test_each_other_way_an_answer_is_asked_is_a_question_passage_of_its_own() -> None:
+    record = dataclasses.replace(
+        SQUAT_WARMUP, also_asked=("knees ache first squat set", "warm up for heavy squats?")
+    )
+
+    questions = [p.text for p in answer_passages(record) if p.kind == QUESTION]
+
+    assert questions == [SQUAT_WARMUP.question, *record.also_asked]
 
 
 def test_body_passages_are_embedded_with_their_answers_title_but_shown_without_it() -> None:

@@ -118,3 +118,19 @@ def test_every_change_is_in_the_audit_log_with_who_made_it(database: Database) -
 def test_an_unknown_answer_is_reported_with_where_to_find_the_ids(database: Database) -> None:
     with database.session() as session, pytest.raises(AnswerNotFound, match="corpus list"):
         AnswerRepository(session).get("global", "no-such-answer")
+
+
+def test_other_ways_of_asking_are_kept_and_an_edit_of_them_is_a_new_revision(
+    database: Database,
+) -> None:
+    asked = dataclasses.replace(HIP_FLEXORS, also_asked=("hips stiff from my office chair",))
+    with database.session() as session:
+        AnswerRepository(session).save(HIP_FLEXORS, "global", "cli:alice")
+    with database.session() as session:
+        assert AnswerRepository(session).save(asked, "global", "cli:bob") is Change.UPDATED
+
+    with database.session() as session:
+        repository = AnswerRepository(session)
+        assert repository.get("global", HIP_FLEXORS.id).record == asked
+        assert repository.revision_record("global", HIP_FLEXORS.id, 1).also_asked == ()
+        assert repository.revision_record("global", HIP_FLEXORS.id, 2) == asked
