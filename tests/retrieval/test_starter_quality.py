@@ -23,15 +23,22 @@ from bot.retrieval import (
 
 pytestmark = pytest.mark.model
 
+# The project's targets are hit@3 0.95, mrr@10 0.88, in-scope answered 0.95 and
+# out-of-scope declined 0.8. Measured with the `also_asked` phrasings (written without sight
+# of the evaluation set): whole set 0.992 / 0.963 / 0.976 / 0.893, holdout 0.992 / 0.944 /
+# 0.967 / 0.857. The floors sit a little below, at the targets or above them.
 OVERALL_FLOORS = {
+    "hit@3": 0.97,
+    "mrr@10": 0.94,
+    "in_scope_answered_relevant": 0.95,
+    "out_of_scope_no_answer": 0.85,
+}
+HOLDOUT_FLOORS = {
     "hit@3": 0.95,
-    "mrr@10": 0.88,
-    # The project's target is 0.95; measured 0.939 (the ranking puts no relevant answer
-    # in the top three for 11 of 246 questions). The floor guards what is reached.
-    "in_scope_answered_relevant": 0.93,
+    "mrr@10": 0.9,
+    "in_scope_answered_relevant": 0.95,
     "out_of_scope_no_answer": 0.8,
 }
-HOLDOUT_FLOORS = {"hit@3": 0.9, "mrr@10": 0.8}
 
 
 MISSING_HINT = (
