@@ -86,6 +86,7 @@ _INNER_NEGATION = re.compile(
     r"too|that|even|particularly|any|remotely|visibly))? (?:swollen|swelling|hot|warm|red|numb|"
     r"weak|painful|sore|tender|hard|tight|bruised|bruising|tingly|tingling|dark|brown|bloody|"
     r"dizzy|confused|sick|throbbing|puffy|bigger|hurting|aching|blood|numbness|weakness|pain|"
+    r"droop\w*|slurr\w*|lopsided|crooked|wonky|blurry|pale|"
     r"fever|feverish|temperature|breathless|short of breath)\b"
 )
 _POST_NEGATION = re.compile(
@@ -114,7 +115,8 @@ _HYPOTHETICAL_CUE = re.compile(
     # "if my back pain ever came with a fever"
     r"if (?:my|your|his|her|the) (?:\w+ ){1,3}?(?:ever|were to|was to|should)\b|"
     r"if (?:i|you|someone|"
-    r"somebody|a person|anyone|they|one|we) (?:get|gets|got|start|starts|develop|develops|"
+    r"somebody|a person|anyone|they|one|we) (?:get(?! me\b| what i mean)|gets|got|start|starts|"
+    r"develop|develops|"
     r"stopped|became|"
     r"notice|notices|lose|loses|pass|passes|tear|tears|collapse|collapses|faint|faints|"
     r"suddenly|experience|experiences|end up|ended up)\b|if (?:ever|it ever|this ever|that ever)|"
@@ -175,7 +177,8 @@ _EDUCATIONAL_CUE = re.compile(
     r"(?:you|one|people|someone|a person) (?:tell|know|spot|recogni[sz]e|get|test)|"
     r"difference between|explain|article|read (?:about|that|an?|up)|reading about|"
     r"learn(?:ed|ing|t)? (?:about|that)|studying|exam|module|course|lecture|assignment|"
-    r"textbook|cpd|certification|cert|quiz|"
+    r"textbook|cpd|certification|cert|quiz|psa|til|today i (?:learned|learnt)|just (?:learned|"
+    r"learnt|read|found out)|fyi|(?:the )?source (?:is|was)|"
     # "saw a video on it", not "did the rehab stuff from youtube"
     r"(?:on|in|watched|watching|saw|seen|heard|listening to) (?:a |an |this |that |some |the )?"
     r"(?:\w+ )?(?:podcast|video|documentary|youtube|tiktok|instagram|reddit)|"
