@@ -25,8 +25,11 @@ pytestmark = pytest.mark.model
 
 # The project's targets are hit@3 0.95, mrr@10 0.88, in-scope answered 0.95 and
 # out-of-scope declined 0.8. Measured with the `also_asked` phrasings (written without sight
-# of the evaluation set): whole set 0.992 / 0.963 / 0.976 / 0.893, holdout 0.992 / 0.944 /
-# 0.967 / 0.857. The floors sit a little below, at the targets or above them.
+# of the evaluation set), on parts a-c: whole set 0.992 / 0.963 / 0.976 / 0.893, holdout
+# 0.992 / 0.944 / 0.967 / 0.857. Part d (160 questions written afterwards, by a writer who saw
+# the answers without their phrasings, never tuned on) alone: 0.967 / 0.942 / 0.942 / 0.950.
+# With it, whole set 0.984 / 0.956 / 0.964 / 0.926 and holdout 0.979 / 0.943 / 0.955 / 0.926.
+# The floors sit a little below, at the targets or above them.
 OVERALL_FLOORS = {
     "hit@3": 0.97,
     "mrr@10": 0.94,
