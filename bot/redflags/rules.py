@@ -395,7 +395,9 @@ class _Parser:
         return TermGroup(self._compile(self._join(alternatives), label), history_ok, resolved_ok)
 
     def _join(self, alternatives: list[str]) -> str:
-        return "|".join(f"(?:{self._expand(a, ())})" for a in alternatives)
+        # Every alternative starts at the start of a word: "ping" is not in "stepping", nor
+        # "urge" in "surgery". (Where a word must also end, the pattern says so: "dead\b".)
+        return "|".join(rf"(?<!\w)(?:{self._expand(a, ())})" for a in alternatives)
 
     def _expand(self, expression: str, stack: tuple[str, ...]) -> str:
         def replace(match: re.Match[str]) -> str:
