@@ -11,11 +11,14 @@ the travel pattern for a clot errs on the side of referral.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.paths import eval_dir
 from bot.redflags import RedFlagChecker
 from bot.redflags.evaluation import evaluate, load_examples
+from bot.redflags.report import Level
 
 FLOORS = {
     # file: (emergency sensitivity, any-flag sensitivity, largest false-alarm share)
@@ -38,3 +41,21 @@ def test_a_blind_set_stays_above_its_floors(name: str) -> None:
     assert overall["per_level"]["emergency"]["sensitivity"] >= emergency_floor
     assert overall["any_flag"]["sensitivity"] >= any_floor
     assert overall["false_alarm"]["share"] <= alarm_ceiling
+
+
+def test_ordinary_training_questions_are_rarely_raised_to_urgent_or_emergency() -> None:
+    # The retrieval evaluation questions are everyday training questions (and off-topic
+    # ones): a referral on them would be a false alarm. 0 of 434 were raised when this
+    # test was written; the ceiling leaves room for a question that genuinely needs one.
+    questions = [
+        json.loads(line)["question"]
+        for path in sorted(eval_dir().glob("retrieval*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    checker = RedFlagChecker.default()
+
+    raised = [q for q in questions if checker.check(q).level >= Level.URGENT]
+
+    assert len(questions) > 300
+    assert len(raised) <= len(questions) // 100, raised
