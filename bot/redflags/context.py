@@ -125,6 +125,7 @@ _HYPOTHETICAL_CUE = re.compile(
     r"suddenly|experience|experiences|end up|ended up)\b|if (?:ever|it ever|this ever|that ever)|"
     r"(?:if|whenever) (?:someones?|somebodys?|anyones?|anybodys?|a (?:client|member|player|runner|"
     r"lifter|person|participant|student|athlete|patient|teammate))\b|"
+    r"what would (?:\w+ ){0,10}?(?:feel|look|be) like|"
     r"in case|hypothetical\w*|imagine|suppos(?:e|ing)|(?:lets|let us) say|say (?:i|you|"
     r"someone) (?:hit|got|get|tore|had|have)|(?:scared|afraid|worried|paranoid|terrified|"
     r"anxious|nervous|concerned|fear(?:ful)?|worry) (?:\w+ )?(?:of|about|that) (?:getting|"
@@ -257,7 +258,9 @@ _PAST_WEAK = re.compile(
 _PAST_DATED = re.compile(
     r"\b(?:last (?:month|summer|winter|spring|autumn|fall|(?:\w+ )?season|term)|"
     r"(?:\d+|a few|few|several|"
-    r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago)\b"
+    r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago|"
+    r"(?:back )?in (?:january|february|march|april|june|july|august|september|october|"
+    r"november|december))\b"
 )
 # Doing something again is a return to activity, not a symptom coming back: "cleared to spar
 # again", "able to run again", "back to training again".
@@ -310,6 +313,7 @@ _RESOLVED = re.compile(
     r"never (?:came back|returned|happened again)|hasnt (?:come back|returned|happened "
     r"again)|havent had (?:it|any|one) since|back to normal|long gone|doing (?:really )?"
     r"(?:well|great|fine|good) now|(?:it|that|this) (?:was|is) (?:long )?(?:over|behind me)|"
+    r"(?:gone|cleared|fine|better|resolved) for (?:months|weeks|ages|a long time)|"
     r"fine since|good since|ok since|all sorted|(?:symptom|pain|problem|issue) free (?:for|since|"
     r"now|ever since))\b"
 )
