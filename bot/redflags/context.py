@@ -181,7 +181,10 @@ _EDUCATIONAL_CUE = re.compile(
     r"(?:you|one|people|someone|a person) (?:tell|know|spot|recogni[sz]e|get|test)|"
     r"difference between|explain|article|read (?:about|that|an?|up)|reading about|"
     r"learn(?:ed|ing|t)? (?:about|that)|studying|exam|module|course|lecture|assignment|"
-    r"textbook|cpd|certification|cert|quiz|psa|til|today i (?:learned|learnt)|just (?:learned|"
+    r"textbook|cpd|certification|cert|quiz|psa|til|today i (?:learned|learnt)|"
+    r"(?:for|to) (?:anyone|everyone|all) (?:new|out there|reading|wondering)|guidelines?|"
+    r"coach education|how long should (?:an? |the )?(?:adult|person|player|athlete|kid|child)|"
+    r"just (?:learned|"
     r"learnt|read|found out)|fyi|(?:the )?source (?:is|was)|"
     # "saw a video on it", not "did the rehab stuff from youtube"
     r"(?:on|in|watched|watching|saw|seen|heard|listening to) (?:a |an |this |that |some |the )?"
@@ -318,7 +321,7 @@ _RESOLVED = re.compile(
     r"now|ever since))\b"
 )
 _ONGOING = re.compile(
-    r"\b(?:now|still|again|currently|at the moment|atm|today|tonight|this (?:morning|week|"
+    r"\b(?:now|still|again|currently|at the moment|atm|today|tonight|suddenly|this (?:morning|week|"
     r"evening|afternoon)|since (?:yesterday|last night|this morning|then|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|the|my|i)|ever since|right now|getting "
     r"worse|worse|keeps?|recently|lately|these days|new|came back|come back|returned|"
