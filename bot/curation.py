@@ -50,6 +50,20 @@ class Draft:
     id: str | None = None
     also_asked: tuple[str, ...] = ()
 
+    @classmethod
+    def from_record(cls, record: AnswerRecord) -> Draft:
+        """An existing answer as the form to edit it starts from: every field kept."""
+        return cls(
+            id=record.id,
+            title=record.title,
+            body=record.body,
+            author=record.author,
+            question=record.question,
+            source_url=record.source_url,
+            tags=record.tags,
+            also_asked=record.also_asked,
+        )
+
     def to_record(self) -> AnswerRecord:
         title = self.title.strip()
         body = self.body.strip()

@@ -21,6 +21,7 @@ from bot.corpus.formats import CorpusProblems
 from bot.curation import Draft
 from bot.discord_app.embeds import (
     DESCRIPTION_LIMIT,
+    FIELD_VALUE_LIMIT,
     defuse_mentions,
     fit_to_limits,
     trim,
@@ -158,16 +159,7 @@ class AnswerCommands(app_commands.Group):
         scope = scope_of(interaction)
         stored = await self.bot.run_blocking(self.bot.app.curation.show, [scope], answer_id)
         record = stored.record
-        draft = Draft(
-            id=record.id,
-            title=record.title,
-            body=record.body,
-            author=record.author,
-            question=record.question,
-            source_url=record.source_url,
-            tags=record.tags,
-            also_asked=record.also_asked,
-        )
+        draft = Draft.from_record(record)
 
         async def save(submitted: discord.Interaction, filled: Draft) -> None:
             change = await self.bot.run_blocking(
@@ -222,7 +214,8 @@ class AnswerCommands(app_commands.Group):
         for name, asked in (("Question", (record.question,)), ("Also asked as", record.also_asked)):
             lines = "\n".join(f"• {q}" for q in asked if q)
             if lines:
-                embed.add_field(name=name, value=trim(defuse_mentions(lines), 1024), inline=False)
+                value = trim(defuse_mentions(lines), FIELD_VALUE_LIMIT)
+                embed.add_field(name=name, value=value, inline=False)
         embed.set_footer(
             text=trim(
                 f"{record.id} · {stored.status} · revision {stored.revision} · tags: "

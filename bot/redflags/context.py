@@ -262,6 +262,7 @@ _PAST_DATED = re.compile(
     r"\b(?:last (?:month|summer|winter|spring|autumn|fall|(?:\w+ )?season|term)|"
     r"(?:\d+|a few|few|several|"
     r"two|three|four|five|six|seven|eight|couple(?: of)?) (?:weeks?|wks?) ago|"
+    # "in March" dates it; "in may" is left out as it is mostly "... in may be" and the like.
     r"(?:back )?in (?:january|february|march|april|june|july|august|september|october|"
     r"november|december))\b"
 )
