@@ -9,8 +9,12 @@ logistic regressions on sentence embeddings (the packaged MiniLM; the whole mess
 element-wise maximum over its sentences): "raises any flag" and "is an emergency". The
 held-out set is then checked by the patterns alone and by the patterns with the net, which
 lifts a message to emergency when the emergency model's probability reaches the threshold,
-or else to urgent when the any-flag model's does. The figures are only honest for a set the
-patterns were never tuned on, measured once.
+or else to urgent when the any-flag model's does. The "veto" variant lifts nothing where the
+patterns, read without their context rules, see a concern at urgent or above that their
+context rules then set aside: a message the patterns understood as negated, hypothetical,
+resolved or a look-alike ("clashed heads ... no headache, no dizziness, feel fine") keeps the
+patterns' verdict. The figures are only honest for a set the patterns were never tuned on,
+measured once.
 
 This is a measurement, not a feature: the checker does not use the net. Nothing is
 asserted; the last line is one JSON object.
@@ -34,8 +38,10 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.paths import eval_dir
 from bot.redflags import RedFlagChecker
+from bot.redflags.context import MatchContext, MessageContext
 from bot.redflags.evaluation import EvalExample, evaluate, load_examples
 from bot.redflags.report import Level, RedFlagReport
+from bot.redflags.text import NormalisedText
 from bot.retrieval.encoder import load_encoder
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -56,6 +62,23 @@ def features(encode, texts: Sequence[str]) -> np.ndarray:  # type: ignore[no-unt
     return np.hstack([whole, pooled])
 
 
+class _ContextBlind(MessageContext):
+    """Every match counts: no negation, what-if, history or look-alike sets one aside."""
+
+    def classify(self, start: int, end: int) -> MatchContext:
+        return MatchContext(third_person=super().classify(start, end).third_person)
+
+    def lookalike_applies(self, *args: object, **kwargs: object) -> bool:
+        return False
+
+
+def context_blind_level(patterns: RedFlagChecker, text: str) -> Level:
+    """The highest level the patterns would raise if their context rules were switched off."""
+    normalised = NormalisedText(text)
+    hits = list(patterns.hits(normalised, _ContextBlind(normalised)))
+    return max((hit.rule.level for hit in hits), default=Level.NONE)
+
+
 class NetChecker:
     """The pattern checker, with the learned net lifting its level where it is confident."""
 
@@ -66,13 +89,19 @@ class NetChecker:
         patterns: RedFlagChecker,
         probabilities: dict[str, tuple[float, float]],
         threshold: float,
+        veto: bool = False,
     ) -> None:
         self.patterns = patterns
         self.probabilities = probabilities
         self.threshold = threshold
+        self.veto = veto
 
     def check(self, text: str) -> RedFlagReport:
         report = self.patterns.check(text)
+        if self.veto:
+            seen = context_blind_level(self.patterns, text)
+            if seen >= Level.URGENT and seen > report.level:
+                return report  # the patterns understood the message and set the concern aside
         p_any, p_emergency = self.probabilities[text]
         lifted = report.level
         if p_emergency >= self.threshold:
@@ -124,8 +153,10 @@ def main() -> None:
     for threshold in (float(t) for t in args.thresholds.split(",")):
         net = NetChecker(patterns, probabilities, threshold)
         figures[f"patterns+net@{threshold}"] = summary(evaluate(net, testing))  # type: ignore[arg-type]
+        vetoed = NetChecker(patterns, probabilities, threshold, veto=True)
+        figures[f"patterns+net+veto@{threshold}"] = summary(evaluate(vetoed, testing))  # type: ignore[arg-type]
     for name, row in figures.items():
-        print(f"{name:22} " + "  ".join(f"{k} {v:.3f}" for k, v in row.items()))
+        print(f"{name:28} " + "  ".join(f"{k} {v:.3f}" for k, v in row.items()))
     print(json.dumps({"held_out": args.held_out, "figures": figures}))
 
 
