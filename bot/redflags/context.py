@@ -166,7 +166,8 @@ _FUTURE_PLAN = re.compile(
     r"\b(?:next (?:week|month|year|time|weekend|season|block)|tomorrow|upcoming|in a few (?:days|"
     r"weeks)|(?:flying|going|heading|travelling|traveling|driving) (?:back|home|out|away|abroad)|"
     r"before (?:my|the|a) (?:trip|flight|race|comp|competition|holiday|meet|marathon|event)|"
-    r"(?:im|i am|were|we are) (?:doing|running|flying|racing|competing|going)|planning to|"
+    r"(?:im|i am|were|we are) (?:doing|running|flying|racing|competing|going|starting|about to)|"
+    r"planning to|"
     r"(?:will|gonna|going to) be (?:doing|flying|running|racing))\b"
 )
 _EDUCATIONAL_CUE = re.compile(
@@ -182,6 +183,7 @@ _EDUCATIONAL_CUE = re.compile(
     r"difference between|explain|article|read (?:about|that|an?|up)|reading about|"
     r"learn(?:ed|ing|t)? (?:about|that)|studying|exam|module|course|lecture|assignment|"
     r"textbook|cpd|certification|cert|quiz|psa|til|today i (?:learned|learnt)|"
+    r"screening (?:questions?|tools?|tests?)|(?:older|younger|new) clients|"
     r"(?:for|to) (?:anyone|everyone|all) (?:new|out there|reading|wondering)|guidelines?|"
     r"coach education|how long should (?:an? |the )?(?:adult|person|player|athlete|kid|child)|"
     r"just (?:learned|"
@@ -246,6 +248,9 @@ _PAST_STRONG = re.compile(
     r"in (?:my|his|her) (?:teens|twenties|thirties|forties|20s|30s|40s|youth)|"
     r"(?<!never )(?<!not )(?<!didnt )(?<!did not )(?<!wasnt )(?<!dont )used to|"
     r"once had|previously|in the past|years earlier|as a student|"
+    # "2 years post achilles repair"
+    r"(?:\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten) "
+    r"(?:years?|yrs?) post|"
     # a one-off long ago: "fainted at a concert once"
     r"(?:fainted|collapsed|passed out|blacked out|happened|had (?:it|one|that)|did it)"
     r"(?: \w+){0,7}? once"
@@ -369,6 +374,11 @@ _COMPARED_BEFORE = re.compile(
 )
 # "just a bad cramp?", "is it just doms?": the member's hopeful guess, which the red flag
 # should not be talked out of.
+# A look-alike tried and found wanting explains nothing: "the inhaler didnt do anything".
+_FAILED_AFTER = re.compile(
+    r"\W*(?:\w+ ){0,2}?(?:didnt|doesnt|did not|does not|hasnt|has not|wont|never) "
+    r"(?:do anything|do a thing|help\w*|work\w*|make (?:any|a) difference|fix \w+|touch \w+)"
+)
 _GUESS_BEFORE = re.compile(
     r"\b(?:just|prob|probably|probs|maybe|surely|is (?:it|this|that)|could (?:it|this|that) be)"
     r"(?: (?:just|only|a|an|some|the|bad|really|normal|big|massive|weird|nasty|severe|my))* ?$"
@@ -445,6 +455,7 @@ class MessageContext:
         self._third_person: list[bool] = []
         self._specific_resolutions: dict[int, bool] = {}
         self._lookalikes: dict[tuple[int, int], list[int]] = {}
+        self._denied: dict[tuple[int, int], set[str]] = {}
         self._past: dict[int, tuple[bool, bool, bool]] = {}
         self._resolved_in: dict[int, bool] = {}
 
@@ -511,15 +522,20 @@ class MessageContext:
         achey, like a constant cramp" compares, and "just a bad cramp?" guesses. A cue counts
         unless it is denied, compared with or guessed at. A cue set against the match by a
         contrast ("usual migraine sufferer, but this one came on like a thunderclap") does not
-        reach it; one that explains it afterwards ("numb, but I was on the bike") does.
+        reach it; one that explains it afterwards ("numb, but I was on the bike") does. A cue the
+        member denies anywhere in the message does not count where someone else offers it:
+        "coach says its asthma but i dont have asthma".
         """
         key = (id(exclusions), sentence.index)
         asserted = self._lookalikes.get(key)
         if asserted is None:
+            denied = self._denied_cues(exclusions)
             asserted = [
                 found.end()
                 for found in exclusions.finditer(sentence.text)
-                if found.end() > found.start() and self._cue_asserted(sentence, found)
+                if found.end() > found.start()
+                and found.group(0) not in denied
+                and self._cue_asserted(sentence, found)
             ]
             self._lookalikes[key] = asserted
         if start is None:
@@ -530,12 +546,32 @@ class MessageContext:
             for cue_end in asserted
         )
 
+    def _denied_cues(self, exclusions: re.Pattern[str]) -> set[str]:
+        """The look-alike words the member denies somewhere in the message."""
+        key = (id(exclusions), -1)
+        cached = self._denied.get(key)
+        if cached is None:
+            cached = {
+                found.group(0)
+                for sentence in self.text.sentences
+                for found in exclusions.finditer(sentence.text)
+                if found.end() > found.start() and self._cue_negated(sentence, found)
+            }
+            self._denied[key] = cached
+        return cached
+
     def _cue_asserted(self, sentence: Sentence, found: re.Match[str]) -> bool:
         before = sentence.text[: found.start()]
         if _SIMILE_BEFORE.search(before) or _COMPARED_BEFORE.search(before):
             return False
         if _GUESS_BEFORE.search(before) and "?" in sentence.text[found.end() : found.end() + 40]:
             return False
+        if _FAILED_AFTER.match(sentence.text, found.end()):
+            return False
+        return not self._cue_negated(sentence, found)
+
+    def _cue_negated(self, sentence: Sentence, found: re.Match[str]) -> bool:
+        before = sentence.text[: found.start()]
         breaks = list(_SCOPE_BREAK.finditer(before))
         window = before[breaks[-1].end() :] if breaks else before
         window = window.rsplit(",", 1)[-1]
@@ -543,8 +579,8 @@ class MessageContext:
             if _NOT_A_NEGATION.match(window, cue.start()):
                 continue
             if len(window[cue.end() :].split()) <= _CUE_NEGATION_GAP:
-                return False
-        return True
+                return True
+        return False
 
     # hypothetical / educational ---------------------------------------------------------
 

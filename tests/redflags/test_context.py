@@ -252,6 +252,15 @@ def test_transient_red_flags_count_even_when_they_have_passed(
             "my knees",
             U,
         ),
+        # One the member denies elsewhere, or has tried without effect, explains nothing...
+        (
+            "chest gets crushed tight whenever I run hills, my coach says it's asthma but I "
+            "don't have asthma",
+            E,
+        ),
+        ("my chest goes tight on every sprint and the inhaler didn't do anything", E),
+        # ...and the same look-alike, asserted by the member, still does.
+        ("my chest goes tight on every sprint, it's my asthma, the inhaler sorts it", N),
         # One set against the symptom by a contrast does not reach it...
         ("usual migraine sufferer, but this one came on like a thunderclap mid sprint", E),
         # ...but one that explains it afterwards does.
@@ -338,3 +347,24 @@ def test_a_dated_event_is_history_not_a_recent_one_that_settled() -> None:
     assert framed.historical and not framed.resolved
     assert framed.blocks(resolved_ok=True)
     assert not framed.blocks(history_ok=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # A repair some years ago is history...
+        ("4 years post achilles rupture repair, full strength, can I start plyos?", N),
+        # ...a what-if asked before starting something new is a question...
+        (
+            "would passing out in a workout always be serious? never happened to me, just "
+            "asking since I'm starting HIIT",
+            N,
+        ),
+        # ...and a professional's screening question is education.
+        ("what screening questions pick up cord compression in the neck in older clients?", N),
+    ],
+)
+def test_history_plans_and_screening_questions_raise_nothing(
+    checker: RedFlagChecker, text: str, level: Level
+) -> None:
+    assert checker.check(text).level is level
