@@ -29,6 +29,17 @@ from bot.triage import TriageService
 Progress = Callable[[int, int], None]
 
 
+def red_flag_checker(settings: Settings) -> RedFlagChecker:
+    """The shipped rules, with the learned check beside them when the settings ask for it."""
+    checker = RedFlagChecker.default()
+    if not settings.redflags_learned:
+        return checker
+    from bot.redflags.learned import LearnedCheck, learned_model_dir
+
+    learned = LearnedCheck(learned_model_dir(settings.data_dir))
+    return checker.with_learned(learned, settings.redflags_learned_threshold)
+
+
 @dataclass
 class TriagebotApp:
     settings: Settings
@@ -57,7 +68,7 @@ class TriagebotApp:
 
     @cached_property
     def checker(self) -> RedFlagChecker:
-        return RedFlagChecker.default()
+        return red_flag_checker(self.settings)
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -49,6 +49,17 @@ class Settings(BaseSettings):
         description="Discord's REST API base URL; only for a local stand-in in tests.",
     )
     unanswered_retention_days: int = Field(default=90, ge=1)
+    redflags_learned: bool = Field(
+        default=False,
+        description="Run the learned red-flag check beside the patterns (train it first with "
+        "`triagebot redflags --train`). More emergencies caught, more false alarms.",
+    )
+    redflags_learned_threshold: float = Field(
+        default=0.8,
+        ge=0.5,
+        lt=1.0,
+        description="How sure the learned check must be before it raises a flag.",
+    )
 
     @model_validator(mode="after")
     def _default_index_dir(self) -> Settings:

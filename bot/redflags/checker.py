@@ -7,7 +7,9 @@ once it has settled, as with "was out cold, feel fine now"). A pattern's look-al
 exclusions ("after leg day", "cramp", "bike") apply only when the member asserts the
 look-alike: not when it is denied ("i havent been on a bike"), a comparison ("like a
 constant cramp") or a hopeful guess ("just a bad cramp?"). An optional semantic matcher
-adds flags for paraphrases the patterns miss, under the same context rules.
+adds flags for paraphrases the patterns miss, under the same context rules. An optional
+learned check (`bot.redflags.learned`) may lift a message above what the patterns found,
+unless the patterns saw that concern and their context rules set it aside.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from typing import TYPE_CHECKING
 
 from bot.redflags.context import MatchContext, MessageContext
 from bot.redflags.referral import compose_message, referral_text
-from bot.redflags.report import RaisedFlag, RedFlagReport
+from bot.redflags.report import Level, RaisedFlag, RedFlagReport
 from bot.redflags.rules import Pattern, Rule, RuleSet, default_rules_path, load_rules
 from bot.redflags.text import NormalisedText, Sentence
 
 if TYPE_CHECKING:
+    from bot.redflags.learned import LearnedCheck
     from bot.redflags.semantic import SemanticMatcher
 
 # Enough to find a live match of a common word in a very long message, bounded so that a
@@ -57,10 +60,22 @@ class RedFlagChecker:
     _default_lock = threading.Lock()
     _default: tuple[Path, float, RedFlagChecker] | None = None
 
-    def __init__(self, rules: RuleSet, semantic: SemanticMatcher | None = None) -> None:
+    def __init__(
+        self,
+        rules: RuleSet,
+        semantic: SemanticMatcher | None = None,
+        learned: LearnedCheck | None = None,
+        learned_threshold: float = 0.8,
+    ) -> None:
         self.rules = rules
         self.semantic = semantic
+        self.learned = learned
+        self.learned_threshold = learned_threshold
         self._by_id = {rule.id: rule for rule in rules}
+
+    def with_learned(self, learned: LearnedCheck, threshold: float) -> RedFlagChecker:
+        """This checker's rules, with the learned check beside them."""
+        return RedFlagChecker(self.rules, self.semantic, learned, threshold)
 
     @classmethod
     def default(cls) -> RedFlagChecker:
@@ -108,9 +123,52 @@ class RedFlagChecker:
             if self.semantic is not None:
                 for hit in self.semantic.hits(normalised, context, exclude=set(found)):
                     found.setdefault(hit.rule.id, hit)
+            if self.learned is not None:
+                learned = self._learned_hit(normalised, context, found)
+                if learned is not None:
+                    found.setdefault(learned.rule.id, learned)
         for hit in found.values():
             if not any(other in found for other in hit.rule.superseded_by):
                 yield hit
+
+    def _learned_hit(
+        self, normalised: NormalisedText, context: MessageContext, found: dict[str, Hit]
+    ) -> Hit | None:
+        """The learned check's flag, when it is surer of a higher level than the patterns."""
+        assert self.learned is not None
+        current = max((hit.rule.level for hit in found.values()), default=Level.NONE)
+        if current is Level.EMERGENCY:
+            return None
+        if all(context.is_hypothetical(s, s.end) for s in normalised.sentences):
+            return None  # a what-if or a general question from start to end
+        sentences = [normalised.original_span(s.start, s.end) for s in normalised.sentences]
+        verdict = self.learned.verdict(normalised.original, sentences)
+        level = verdict.level(self.learned_threshold)
+        if level <= current or self._set_aside(normalised, above=current):
+            return None
+        rule_id = verdict.likeliest_rule(rule.id for rule in self.rules if rule.level is level)
+        if rule_id is None:
+            return None
+        return Hit(
+            rule=self._by_id[rule_id],
+            evidence=verdict.evidence[:_MAX_EVIDENCE],
+            third_person=context.about_someone_else(),
+            semantic=True,
+        )
+
+    def _set_aside(self, normalised: NormalisedText, above: Level) -> bool:
+        """The patterns saw a concern at urgent or more, above `above`, and let it go.
+
+        "clashed heads, no headache, no dizziness, feel fine" matches the head-injury
+        patterns and is cleared by negation; the learned check must not overrule that.
+        """
+        blind = _ContextBlind(normalised)
+        return any(
+            rule.level >= Level.URGENT
+            and rule.level > above
+            and self._match_rule(rule, normalised, blind) is not None
+            for rule in self.rules
+        )
 
     def _match_rule(
         self, rule: Rule, normalised: NormalisedText, context: MessageContext
@@ -159,6 +217,16 @@ class RedFlagChecker:
             return None
         first = min(shared)
         return [next(s for s in spans if s.sentence.index == first) for spans in live_per_group]
+
+
+class _ContextBlind(MessageContext):
+    """Every match counts: no negation, what-if, history or look-alike sets one aside."""
+
+    def classify(self, start: int, end: int) -> MatchContext:
+        return MatchContext(third_person=super().classify(start, end).third_person)
+
+    def lookalike_applies(self, *args: object, **kwargs: object) -> bool:
+        return False
 
 
 def _nearby(live_per_group: list[list[_Span]]) -> list[_Span] | None:
