@@ -105,8 +105,8 @@ _POST_NEGATION = re.compile(
 _HYPOTHETICAL_CUE = re.compile(
     r"\b(?:what if|what happens (?:if|when)|what (?:should|do|would|can) (?:i|we|you) (?:say|tell|"
     r"do)\b|"
-    r"if (?:a|my|someone|somebody|anyone|one of my) ?\w* (?:tells|says|mentions|talks about|admits|"
-    r"shows|ever)|what would happen|what (?:should|do|would) "
+    r"if (?:a|my|someone|somebody|anyone|one of (?:my|the|our)) ?(?:\w+ ){0,2}?(?:tells|says|"
+    r"mentions|talks about|admits|shows|ever|complains)|what would happen|what (?:should|do|would) "
     r"(?:i|we|you|one|they|someone) do (?:if|when)|should (?:i|you|we|one) (?:be )?"
     r"(?:worry|worried|concerned|panic|stop|go to|see someone|see a doctor) (?:if|when|about "
     r"(?:getting|developing|having))|is it (?:bad|serious|dangerous|a problem|an emergency|"
@@ -169,6 +169,12 @@ _FUTURE_PLAN = re.compile(
     r"(?:im|i am|were|we are) (?:doing|running|flying|racing|competing|going|starting|about to)|"
     r"planning to|"
     r"(?:will|gonna|going to) be (?:doing|flying|running|racing))\b"
+)
+# "I don't have it, I just read about it": a would-question asked out of curiosity.
+_DISCLAIMER = re.compile(
+    r"\b(?:(?:dont|do not|havent|have not) (?:got |had )?(?:it|this|that|any of (?:it|this|that|"
+    r"these|those|them))\b(?! in (?:me|him|her))|just (?:curious|wondering|asking)|"
+    r"(?:im|i am) (?:just )?curious)"
 )
 _EDUCATIONAL_CUE = re.compile(
     r"\b(?:(?:signs?|symptoms?|red flags?|warning signs?|indicators?|features?|"
@@ -245,6 +251,9 @@ _PAST_STRONG = re.compile(
     r"(?:ago|back)|long time ago|back in (?:the day|(?:19|20)\d\d|school|uni|college)|in "
     r"(?:19|20)\d\d|(?:when|while) i was (?:a kid|a child|a teen\w*|younger|at school|in "
     r"(?:school|uni|college|my)|\d+)|as a (?:kid|child|teen\w*|youngster|junior)|at school|"
+    # "in my twenties" dates an event; "a client in her 40s" only gives an age
+    r"(?<!client )(?<!woman )(?<!man )(?<!lady )(?<!guy )(?<!bloke )(?<!member )(?<!im )"
+    r"(?<!i am )(?<!shes )(?<!hes )(?<!someone )(?<!person )"
     r"in (?:my|his|her) (?:teens|twenties|thirties|forties|20s|30s|40s|youth)|"
     r"(?<!never )(?<!not )(?<!didnt )(?<!did not )(?<!wasnt )(?<!dont )used to|"
     r"once had|previously|in the past|years earlier|as a student|"
@@ -348,6 +357,12 @@ _ONGOING = re.compile(
     r"(?:\w+ ){0,3}?before|first time|brand new|new thing)\b"
 )
 
+# "an ache that started about a month ago" is still there: the date is when it began.
+_STARTED_AGO = re.compile(
+    r"\b(?:started|began|came on) (?:about |around |roughly |maybe )?(?:a|one|two|three|four|five|"
+    r"six|\d+|a few|a couple of) (?:days?|weeks?|months?) ago\b"
+)
+
 # "now" opens a clause ("now I can't pee") unless it closes a resolution ("fine now").
 _CLAUSE_CUT = re.compile(
     r"\b(?:but|however|though|although|and now|whereas|yet)\b|;|"
@@ -364,23 +379,27 @@ _CONTRAST_CLAUSE = re.compile(r"^(?:but|however|though|although|yet|whereas|and 
 _SIMILE_BEFORE = re.compile(
     r"\b(?:like|as if|as though|similar to|same as|kinda like|kind of like|sort of like|more like)"
     r"(?: (?:a|an|the|some|when|after|from|being|on|in|ive been|i have been|id been|i had been|"
-    r"i was|im|youve been|you have been))(?: (?!(?:after|from|since|during|following|because|"
-    r"but|and)\b)\w+){0,4} ?$"
+    r"i was|im|youve been|you have been|ive done|i did|id done|youve done|ive had|i had))"
+    r"(?: (?!(?:after|from|since|during|following|because|but|and)\b)\w+){0,4} ?$"
 )
 # "way worse than shin splints", "nothing like doms", "unlike a pump": set apart from it.
 _COMPARED_BEFORE = re.compile(
     r"\b(?:(?:worse|more painful|sorer|different|stronger|harder|bigger|tighter) (?:than|from|to)|"
     r"nothing like|not like|unlike)(?: (?:a|an|the|any|normal|usual|my|regular|ordinary))* ?$"
 )
-# "just a bad cramp?", "is it just doms?": the member's hopeful guess, which the red flag
-# should not be talked out of.
-# A look-alike tried and found wanting explains nothing: "the inhaler didnt do anything".
+# A look-alike tried and found wanting explains nothing: "the inhaler didnt do anything",
+# "gaviscon does nothing for it".
 _FAILED_AFTER = re.compile(
-    r"\W*(?:\w+ ){0,2}?(?:didnt|doesnt|did not|does not|hasnt|has not|wont|never) "
-    r"(?:do anything|do a thing|help\w*|work\w*|make (?:any|a) difference|fix \w+|touch \w+)"
+    r"\W*(?:\w+ ){0,2}?(?:(?:didnt|doesnt|did not|does not|hasnt|has not|wont|never) "
+    r"(?:do anything|do a thing|help\w*|work\w*|make (?:any|a) difference|fix \w+|touch \w+)|"
+    r"(?:does|did|do) nothing)"
 )
+# "just a bad cramp?", "is it just doms?": the member's hopeful guess, which the red flag
+# should not be talked out of; so is "should I stop doing farmer's carries?".
 _GUESS_BEFORE = re.compile(
-    r"\b(?:just|prob|probably|probs|maybe|surely|is (?:it|this|that)|could (?:it|this|that) be)"
+    r"\b(?:just|prob|probably|probs|maybe|surely|is (?:it|this|that)|could (?:it|this|that) be|"
+    r"(?:should|do|can|must) i (?:\w+ )?(?:stop|keep|avoid|skip|drop|cut out|carry on|continue)"
+    r"(?: doing)?)"
     r"(?: (?:just|only|a|an|some|the|bad|really|normal|big|massive|weird|nasty|severe|my))* ?$"
 )
 _CUE_NEGATION_GAP = 3
@@ -402,7 +421,8 @@ _OTHER_PERSON = re.compile(
     r"grandmother|grandfather|neighbou?r|roommate|flatmate|housemate|student|cousin|nephew|"
     r"niece|stepdad|stepmum|stepmom|parent|parents|member|lifter|runner|swimmer|player|"
     r"team ?mate|guy|girl|man|woman|lady|bloke|fella|dude|boss|lad|lass|chap|youngster|teen|"
-    r"teenager|pupil|mum|mam|regular)s?\b(?! and i\b)|"
+    r"teenager|pupil|mum|mam|regular|climber|rower|cyclist|boxer|gymnast|dancer|walker)s?"
+    r"\b(?! and i\b)|"
     r"\b(?:someone|somebody|one of (?:my|our|the) \w+|this (?:guy|girl|man|woman|lady|bloke|"
     r"lad)))(?: (?:in|at|from|of) (?:my|our|the) \w+(?: \w+)?)?"
 )
@@ -421,7 +441,9 @@ _GENERIC_FIRST = re.compile(
     r"i (?:think|guess|reckon|wonder|dont know|am worried|m worried|was wondering)|"
     r"(?:tell|help|call|ring|take|get) (?:him|her|them)|im (?:worried|scared|not sure)|"
     r"(?:told|tells|telling|texted|messaged|sent|sends|wrote|dmd|dmed|said to|admitted to|"
-    r"confided in) (?:me|us)|"
+    r"confided in|asking|asks|asked|showed|shows|showing) (?:me|us)|"
+    # "a player I coach", "a client I train"
+    r"i (?:coach|train|teach|look after|care for|work with|manage)|"
     r"i (?:told|said|asked|called|rang|drove|took))\b"
 )
 
@@ -592,7 +614,7 @@ class MessageContext:
             return False
         before = self.text.text[sentence.start : start]
         cues = list(_HYPOTHETICAL_CUE.finditer(sentence.text))
-        if self._plans_ahead or _GENERIC_PERSON.search(sentence.text):
+        if self._plans_ahead or self._disclaims or _GENERIC_PERSON.search(sentence.text):
             cues += list(_WOULD_WORRY.finditer(sentence.text))
         if not cues:
             return True  # inherited from the sentence before
@@ -615,7 +637,7 @@ class MessageContext:
             sentence = self.text.sentences[current].text
             hypothetical = bool(_HYPOTHETICAL_CUE.search(sentence)) or (
                 bool(_WOULD_WORRY.search(sentence))
-                and (self._plans_ahead or bool(_GENERIC_PERSON.search(sentence)))
+                and (self._plans_ahead or self._disclaims or bool(_GENERIC_PERSON.search(sentence)))
             )
             educational = bool(_EDUCATIONAL_CUE.search(sentence)) and not _SPECIFIC_PERSON.search(
                 _EDUCATIONAL_PERSONAL_OK.sub(" ", sentence)
@@ -631,6 +653,10 @@ class MessageContext:
     @cached_property
     def _plans_ahead(self) -> bool:
         return bool(_FUTURE_PLAN.search(self.text.text))
+
+    @cached_property
+    def _disclaims(self) -> bool:
+        return bool(_DISCLAIMER.search(self.text.text))
 
     # history ----------------------------------------------------------------------------
 
@@ -665,6 +691,8 @@ class MessageContext:
                 return False, False
         # "had cancer 5 years ago and now new back pain": the clause of the match is current.
         without_resolution = _RESOLVED.sub(" ", clause)
+        if _STARTED_AGO.search(without_resolution):
+            return False, False
         without_resolution = _PAST_STRONG.sub(" ", without_resolution)
         without_resolution = _ACTIVITY_AGAIN.sub(" ", without_resolution)
         if _ONGOING.search(without_resolution):

@@ -368,3 +368,40 @@ def test_history_plans_and_screening_questions_raise_nothing(
     checker: RedFlagChecker, text: str, level: Level
 ) -> None:
     assert checker.check(text).level is level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # An age is not a date: "a client in her 40s" heard the snap today.
+        ("client in her 40s heard a snap at the back of her ankle and can't tiptoe", U),
+        ("ruptured my achilles in my twenties, fine for years, any calf raise plan?", N),
+        # A start dated in the past is when a current pain began.
+        ("had breast cancer years ago, all clear, but back pain started about a month ago", U),
+        # A would-question asked out of curiosity is a question...
+        (
+            "would numbness down there with back pain be a reason to go to A&E? I don't have "
+            "it, just curious",
+            N,
+        ),
+        # ...and asking whether to stop an exercise does not blame the exercise.
+        (
+            "tingling in my left hand and fingers for a good month, spreading to my wrist. "
+            "should I stop doing farmer's carries?",
+            S,
+        ),
+    ],
+)
+def test_ages_starts_curiosity_and_questions_about_stopping(
+    checker: RedFlagChecker, text: str, level: Level
+) -> None:
+    assert checker.check(text).level is level
+
+
+def test_someone_described_through_what_they_said_to_me_is_someone_else(
+    checker: RedFlagChecker,
+) -> None:
+    report = checker.check("a player I coach told me he has a plan to end it all this weekend")
+
+    assert report.level is Level.EMERGENCY
+    assert report.about_someone_else
