@@ -141,17 +141,18 @@ class RedFlagChecker:
             return None
         if all(context.is_hypothetical(s, s.end) for s in normalised.sentences):
             return None  # a what-if or a general question from start to end
-        sentences = [normalised.original_span(s.start, s.end) for s in normalised.sentences]
-        verdict = self.learned.verdict(normalised.original, sentences)
+        verdict = self.learned.verdict(normalised.original)
         level = verdict.level(self.learned_threshold)
         if level <= current or self._set_aside(normalised, above=current):
             return None
         rule_id = verdict.likeliest_rule(rule.id for rule in self.rules if rule.level is level)
         if rule_id is None:
             return None
+        sentences = [normalised.original_span(s.start, s.end) for s in normalised.sentences]
+        evidence = self.learned.likeliest_sentence(sentences) or normalised.original.strip()
         return Hit(
             rule=self._by_id[rule_id],
-            evidence=verdict.evidence[:_MAX_EVIDENCE],
+            evidence=evidence[:_MAX_EVIDENCE],
             third_person=context.about_someone_else(),
             semantic=True,
         )

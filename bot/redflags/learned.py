@@ -64,7 +64,6 @@ class Verdict:
     p_flag: float
     p_emergency: float
     rule_probabilities: dict[str, float]
-    evidence: str
 
     def level(self, threshold: float) -> Level:
         """Emergency when the model is sure enough of one, else nothing.
@@ -121,11 +120,13 @@ class _Model:
     def __init__(self, folder: Path, rule_ids: Sequence[str]) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
 
         from bot.retrieval.encoder import _force_offline, _limit_torch_threads
 
         _force_offline()
         _limit_torch_threads(None)
+        transformers_logging.disable_progress_bar()  # the CLI shows its own progress
         self.torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         self.encoder = AutoModel.from_pretrained(str(folder), local_files_only=True)
@@ -161,24 +162,31 @@ class LearnedCheck:
         self._model.encoder.eval()
         self._lock = threading.Lock()
 
-    def verdict(self, text: str, sentences: Sequence[str] = ()) -> Verdict:
-        """Probabilities for `text`; the evidence is the sentence the model finds likeliest."""
-        pieces = [s for s in sentences if len(s.split()) >= 3][:_MAX_SENTENCES]
+    def verdict(self, text: str) -> Verdict:
+        """What the model thinks of the whole message."""
         torch = self._model.torch
         with self._lock, torch.no_grad():
-            logits = self._model.logits([text, *pieces])
-        flags = torch.sigmoid(logits[:, :2])
+            logits = self._model.logits([text])
+        flags = torch.sigmoid(logits[0, :2]).tolist()
         rules = torch.softmax(logits[0, 2:], dim=0).tolist() if self._model.rule_ids else []
-        evidence = text
-        if pieces:
-            best = int(torch.argmax(flags[1:, 0]))
-            evidence = pieces[best]
         return Verdict(
-            p_flag=float(flags[0, 0]),
-            p_emergency=float(flags[0, 1]),
+            p_flag=flags[0],
+            p_emergency=flags[1],
             rule_probabilities=dict(zip(self._model.rule_ids, rules, strict=True)),
-            evidence=evidence.strip(),
         )
+
+    def likeliest_sentence(self, sentences: Sequence[str]) -> str | None:
+        """The sentence likeliest to be an emergency: the evidence for a flag it raises.
+
+        Asked only when a flag is raised, so an ordinary question costs one forward pass.
+        """
+        pieces = [s.strip() for s in sentences if len(s.split()) >= 3][:_MAX_SENTENCES]
+        if not pieces:
+            return None
+        torch = self._model.torch
+        with self._lock, torch.no_grad():
+            emergency = torch.sigmoid(self._model.logits(pieces)[:, 1])
+        return pieces[int(torch.argmax(emergency))]
 
 
 def train(

@@ -53,6 +53,7 @@ from bot.corpus.formats import read_corpus
 from bot.corpus.records import AnswerRecord, slugify
 from bot.evaluation.retrieval import load_questions
 from bot.redflags import RedFlagChecker
+from bot.redflags.learned import DEFAULT_THRESHOLD, LearnedCheck, learned_model_dir
 from bot.retrieval import (
     GLOBAL_SCOPE,
     Encoder,
@@ -64,6 +65,7 @@ from bot.retrieval import (
 )
 from bot.retrieval.dense import FLAT, HNSW, HNSW_THRESHOLD, DenseIndex, choose_index_type
 from bot.retrieval.passages import corpus_passages
+from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.embedding_cache import SqlEmbeddingCache
 
@@ -228,12 +230,22 @@ def ask_p50_ms(root: Path, encoder: Encoder, questions: Sequence[str]) -> float:
 
 
 def bench_redflags(questions: Sequence[str]) -> dict[str, Any]:
-    checker = RedFlagChecker.default()
+    results = time_checker(RedFlagChecker.default(), questions, "redflags")
+    # The opt-in learned check, when `triagebot redflags --train` has made one here.
+    folder = learned_model_dir(Settings().data_dir)
+    if not folder.is_dir():
+        say(f"no learned red-flag model in {folder}: its timing is skipped")
+        return results
+    learned = RedFlagChecker.default().with_learned(LearnedCheck(folder), DEFAULT_THRESHOLD)
+    return results | time_checker(learned, questions, "redflags_learned")
+
+
+def time_checker(checker: RedFlagChecker, questions: Sequence[str], name: str) -> dict[str, Any]:
     for question in WARMUP_QUESTIONS:
         checker.check(question)
     check_ms = [elapsed_ms(checker.check, q) for q in questions]
-    results = {"redflags_p50_ms": p50(check_ms), "redflags_p95_ms": percentile(check_ms, 95)}
-    say(f"red flags p50 {results['redflags_p50_ms']} ms, p95 {results['redflags_p95_ms']} ms")
+    results = {f"{name}_p50_ms": p50(check_ms), f"{name}_p95_ms": percentile(check_ms, 95)}
+    say(f"{name} p50 {results[f'{name}_p50_ms']} ms, p95 {results[f'{name}_p95_ms']} ms")
     return results
 
 

@@ -28,10 +28,12 @@ class FixedVerdict:
         self.p_flag, self.p_emergency, self.rules = p_flag, p_emergency, rules
         self.seen: list[str] = []
 
-    def verdict(self, text: str, sentences: Sequence[str] = ()) -> Verdict:
+    def verdict(self, text: str) -> Verdict:
         self.seen.append(text)
-        evidence = max(sentences, key=len) if sentences else text
-        return Verdict(self.p_flag, self.p_emergency, dict(self.rules), evidence)
+        return Verdict(self.p_flag, self.p_emergency, dict(self.rules))
+
+    def likeliest_sentence(self, sentences: Sequence[str]) -> str | None:
+        return max(sentences, key=len, default=None)
 
 
 SURE_OF_AN_EMERGENCY = {"stroke": 0.6, "dvt": 0.3, "exercise-collapse": 0.1}
@@ -132,15 +134,14 @@ def test_a_trained_model_is_saved_whole_and_gives_probabilities(tmp_path: Path) 
 
     train(rows, folder, epochs=1)
     learned = LearnedCheck(folder)
-    verdict = learned.verdict(
-        "Bit of a worry. My face feels droopy on the left.",
-        ["Bit of a worry.", "My face feels droopy on the left."],
-    )
+    verdict = learned.verdict("Bit of a worry. My face feels droopy on the left.")
+    evidence = learned.likeliest_sentence(["Bit of a worry.", "My face feels droopy on the left."])
 
     assert sorted(verdict.rule_probabilities) == ["cauda-equina", "dvt", "stroke"]
     assert 0.0 <= verdict.p_flag <= 1.0 and 0.0 <= verdict.p_emergency <= 1.0
     assert sum(verdict.rule_probabilities.values()) == pytest.approx(1.0, abs=1e-4)
-    assert verdict.evidence in {"Bit of a worry.", "My face feels droopy on the left."}
+    assert evidence in {"Bit of a worry.", "My face feels droopy on the left."}
+    assert learned.likeliest_sentence(["Hi", "ok"]) is None  # nothing long enough to quote
     assert sorted(p.name for p in folder.parent.iterdir()) == ["redflags-learned"]
 
     train(rows[:5], folder, epochs=1)  # retraining replaces the model in place
