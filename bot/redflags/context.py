@@ -174,6 +174,7 @@ _FUTURE_PLAN = re.compile(
 _DISCLAIMER = re.compile(
     r"\b(?:(?:dont|do not|havent|have not) (?:got |had )?(?:it|this|that|any of (?:it|this|that|"
     r"these|those|them))\b(?! in (?:me|him|her))|just (?:curious|wondering|asking)|"
+    r"(?:just )?want(?:ed)? to know|nothing wrong (?:atm|at the moment|right now|now)|"
     r"(?:im|i am) (?:just )?curious)"
 )
 _EDUCATIONAL_CUE = re.compile(
@@ -190,6 +191,9 @@ _EDUCATIONAL_CUE = re.compile(
     r"learn(?:ed|ing|t)? (?:about|that)|studying|exam|module|course|lecture|assignment|"
     r"textbook|cpd|certification|cert|quiz|psa|til|today i (?:learned|learnt)|"
     r"screening (?:questions?|tools?|tests?)|(?:older|younger|new) clients|"
+    r"what (?:kind|sort|type) of (?:\w+ ){0,3}?(?:would|should|means?|is|counts)|"
+    r"what (?:should|do|must) (?:i|we|you|people) know about|"
+    r"how common|any data|statistics|(?:a|my|for a) presentation|nerding out|"
     r"(?:for|to) (?:anyone|everyone|all) (?:new|out there|reading|wondering)|guidelines?|"
     r"coach education|how long should (?:an? |the )?(?:adult|person|player|athlete|kid|child)|"
     r"just (?:learned|"
@@ -231,7 +235,12 @@ _EDUCATIONAL_PERSONAL_OK = re.compile(
     r"pt|coach|doctor|gp|understanding|knowledge|notes|revision)|i (?:should|need to|want to|"
     r"have to|must|ought to) (?:know|teach|learn|look|watch|tell|explain|understand|be aware)|"
     r"i (?:read|learned|learnt|saw|heard|was reading|am studying|m studying|teach|coach|am "
-    r"curious|m curious|wonder|was wondering)|(?:should|can|do|would|could) i|i (?:just )?read)\b"
+    r"curious|m curious|wonder|was wondering)|(?:should|can|do|would|could) i|i (?:just )?read|"
+    r"when (?:i|we) (?:train|run|lift|exercise|work out|race|play)|"
+    # family history as the reason for asking: "my dad had a heart attack at 52"
+    r"(?:my|our) (?:dad|father|mum|mother|mom|old man|grandad|grandfather|grandma|gran|brother|"
+    r"sister|uncle|aunt)s? (?:had|died of|passed from) (?:a |an )?(?:\w+ ){1,3}?(?:at (?:the age "
+    r"of |age )?\d\d|when (?:he|she) was \d\d|young))\b"
 )
 _SPECIFIC_PERSON = re.compile(
     r"\b(?:i|im|ive|id|my|me|mine|he|hes|she|shes|his|her|him|we|our|us)\b"
@@ -259,7 +268,7 @@ _PAST_STRONG = re.compile(
     r"once had|previously|in the past|years earlier|as a student|"
     # "2 years post achilles repair"
     r"(?:\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten) "
-    r"(?:years?|yrs?) post|"
+    r"(?:years?|yrs?) post|(?:two|three|four|five|\d+|a few|several|many) seasons (?:ago|back)|"
     # a one-off long ago: "fainted at a concert once"
     r"(?:fainted|collapsed|passed out|blacked out|happened|had (?:it|one|that)|did it)"
     r"(?: \w+){0,7}? once"
@@ -385,7 +394,7 @@ _SIMILE_BEFORE = re.compile(
 # "way worse than shin splints", "nothing like doms", "unlike a pump": set apart from it.
 _COMPARED_BEFORE = re.compile(
     r"\b(?:(?:worse|more painful|sorer|different|stronger|harder|bigger|tighter) (?:than|from|to)|"
-    r"nothing like|not like|unlike)(?: (?:a|an|the|any|normal|usual|my|regular|ordinary))* ?$"
+    r"nothing like|not like|unlike|(?:way |far |well )?beyond)(?: (?:a|an|the|any|normal|usual|my|regular|ordinary))* ?$"
 )
 # A look-alike tried and found wanting explains nothing: "the inhaler didnt do anything",
 # "gaviscon does nothing for it".
@@ -393,6 +402,11 @@ _FAILED_AFTER = re.compile(
     r"\W*(?:\w+ ){0,2}?(?:(?:didnt|doesnt|did not|does not|hasnt|has not|wont|never) "
     r"(?:do anything|do a thing|help\w*|work\w*|make (?:any|a) difference|fix \w+|touch \w+)|"
     r"(?:does|did|do) nothing)"
+)
+# What the look-alike is usually like, set against now: "pump is normally gone in 20 min".
+_USUAL_AFTER = re.compile(
+    r"\W*(?:is |s |are |goes |fades )?(?:normally|usually|always|typically) (?:\w+ )?(?:gone|over|"
+    r"fine|better|done|away)"
 )
 # "just a bad cramp?", "is it just doms?": the member's hopeful guess, which the red flag
 # should not be talked out of; so is "should I stop doing farmer's carries?".
@@ -421,7 +435,8 @@ _OTHER_PERSON = re.compile(
     r"grandmother|grandfather|neighbou?r|roommate|flatmate|housemate|student|cousin|nephew|"
     r"niece|stepdad|stepmum|stepmom|parent|parents|member|lifter|runner|swimmer|player|"
     r"team ?mate|guy|girl|man|woman|lady|bloke|fella|dude|boss|lad|lass|chap|youngster|teen|"
-    r"teenager|pupil|mum|mam|regular|climber|rower|cyclist|boxer|gymnast|dancer|walker)s?"
+    r"teenager|pupil|mum|mam|regular|climber|rower|cyclist|boxer|gymnast|dancer|walker|"
+    r"old man|old lady|old dear)s?"
     r"\b(?! and i\b)|"
     r"\b(?:someone|somebody|one of (?:my|our|the) \w+|this (?:guy|girl|man|woman|lady|bloke|"
     r"lad)))(?: (?:in|at|from|of) (?:my|our|the) \w+(?: \w+)?)?"
@@ -588,7 +603,9 @@ class MessageContext:
             return False
         if _GUESS_BEFORE.search(before) and "?" in sentence.text[found.end() : found.end() + 40]:
             return False
-        if _FAILED_AFTER.match(sentence.text, found.end()):
+        if _FAILED_AFTER.match(sentence.text, found.end()) or _USUAL_AFTER.match(
+            sentence.text, found.end()
+        ):
             return False
         return not self._cue_negated(sentence, found)
 

@@ -405,3 +405,27 @@ def test_someone_described_through_what_they_said_to_me_is_someone_else(
 
     assert report.level is Level.EMERGENCY
     assert report.about_someone_else
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # A look-alike set beyond, or described as it usually is, does not explain now.
+        (
+            "forearm rock hard after climbing, pain way beyond a pump and getting worse, "
+            "a pump is normally gone in minutes",
+            E,
+        ),
+        # Seasons ago is history; a parent's heart attack is why someone asks, not a symptom.
+        ("concussed two seasons ago, cleared and fine since, scrum cap worth it?", N),
+        (
+            "my old man had a heart attack at 55, what should I know about chest pain when I "
+            "train?",
+            N,
+        ),
+    ],
+)
+def test_comparisons_usual_look_alikes_and_family_history(
+    checker: RedFlagChecker, text: str, level: Level
+) -> None:
+    assert checker.check(text).level is level
