@@ -394,7 +394,8 @@ _SIMILE_BEFORE = re.compile(
 # "way worse than shin splints", "nothing like doms", "unlike a pump": set apart from it.
 _COMPARED_BEFORE = re.compile(
     r"\b(?:(?:worse|more painful|sorer|different|stronger|harder|bigger|tighter) (?:than|from|to)|"
-    r"nothing like|not like|unlike|(?:way |far |well )?beyond)(?: (?:a|an|the|any|normal|usual|my|regular|ordinary))* ?$"
+    r"nothing like|not like|unlike|(?:way |far |well )?beyond)"
+    r"(?: (?:a|an|the|any|normal|usual|my|regular|ordinary))* ?$"
 )
 # A look-alike tried and found wanting explains nothing: "the inhaler didnt do anything",
 # "gaviscon does nothing for it".
