@@ -237,6 +237,7 @@ _EDUCATIONAL_PERSONAL_OK = re.compile(
     r"i (?:read|learned|learnt|saw|heard|was reading|am studying|m studying|teach|coach|am "
     r"curious|m curious|wonder|was wondering)|(?:should|can|do|would|could) i|i (?:just )?read|"
     r"when (?:i|we) (?:train|run|lift|exercise|work out|race|play)|"
+    r"(?:our|my) (?:\w+ ){0,2}?(?:club|team|squad|members|players|group|class)|"
     # family history as the reason for asking: "my dad had a heart attack at 52"
     r"(?:my|our) (?:dad|father|mum|mother|mom|old man|grandad|grandfather|grandma|gran|brother|"
     r"sister|uncle|aunt)s? (?:had|died of|passed from) (?:a |an )?(?:\w+ ){1,3}?(?:at (?:the age "

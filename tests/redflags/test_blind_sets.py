@@ -5,12 +5,12 @@ measure of how the rules generalise (blind-1's holdout half: emergency 0.645; bl
 0.797; blind-3: 0.930; blind-4: 0.871; blind-5: 0.903; blind-6: 0.855; blind-7: 0.855;
 blind-8, plain everyday wording: 0.758; blind-9: 0.867; blind-10, Discord style: 0.758;
 blind-11, symptoms told by what people could no longer do: 0.677; blind-12, every voice:
-0.661). All of them have since been tuned on, so they are now regression sets; the floors
-keep what is reached from slipping back. Two false alarms are kept on purpose, as erring
-towards referral: in blind-5 both calves tight a week after a flight, with swelling, heat
-and redness denied (the travel pattern for a clot); in blind-9 legs "like jelly" and unable
-to get off the toilet the day after 10x10 squats (the squats are named in another sentence
-than the weakness).
+0.661; blind-13, hurried phone messages: 0.710). All of them have since been tuned on, so
+they are now regression sets; the floors keep what is reached from slipping back. Two false
+alarms are kept on purpose, as erring towards referral: in blind-5 both calves tight a week
+after a flight, with swelling, heat and redness denied (the travel pattern for a clot); in
+blind-9 legs "like jelly" and unable to get off the toilet the day after 10x10 squats (the
+squats are named in another sentence than the weakness).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ FLOORS = {
     "redflags-blind-10.jsonl": (1.0, 1.0, 0.0),
     "redflags-blind-11.jsonl": (1.0, 1.0, 0.0),
     "redflags-blind-12.jsonl": (1.0, 1.0, 0.0),
+    "redflags-blind-13.jsonl": (1.0, 1.0, 0.0),
 }
 
 

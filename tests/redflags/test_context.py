@@ -416,6 +416,8 @@ def test_someone_described_through_what_they_said_to_me_is_someone_else(
             "a pump is normally gone in minutes",
             E,
         ),
+        # A first-aider's question for the club is education.
+        ("doing first aid for our football club, what's the return to play after concussion?", N),
         # Seasons ago is history; a parent's heart attack is why someone asks, not a symptom.
         ("concussed two seasons ago, cleared and fine since, scrum cap worth it?", N),
         (
