@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.redflags.learned import DEFAULT_THRESHOLD
+
 SQLITE_FILENAME = "triagebot.db"
 
 
@@ -55,7 +57,7 @@ class Settings(BaseSettings):
         "`triagebot redflags --train`). More emergencies caught, more false alarms.",
     )
     redflags_learned_threshold: float = Field(
-        default=0.8,
+        default=DEFAULT_THRESHOLD,
         ge=0.5,
         lt=1.0,
         description="How sure the learned check must be before it raises a flag.",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.redflags.context import MatchContext, MessageContext
+from bot.redflags.learned import DEFAULT_THRESHOLD
 from bot.redflags.referral import compose_message, referral_text
 from bot.redflags.report import Level, RaisedFlag, RedFlagReport
 from bot.redflags.rules import Pattern, Rule, RuleSet, default_rules_path, load_rules
@@ -65,7 +66,7 @@ class RedFlagChecker:
         rules: RuleSet,
         semantic: SemanticMatcher | None = None,
         learned: LearnedCheck | None = None,
-        learned_threshold: float = 0.8,
+        learned_threshold: float = DEFAULT_THRESHOLD,
     ) -> None:
         self.rules = rules
         self.semantic = semantic
