@@ -101,6 +101,7 @@ def everyday_questions(answers: Path, retrieval_sets: Iterable[Path]) -> list[st
     """Ordinary questions: the answers' own (with their other phrasings) and the retrieval
     evaluation's, none of which needs a referral."""
     from bot.corpus.formats import read_corpus
+    from bot.evaluation.retrieval import load_questions
 
     questions = [
         text
@@ -108,9 +109,7 @@ def everyday_questions(answers: Path, retrieval_sets: Iterable[Path]) -> list[st
         for text in ([record.question] if record.question else []) + list(record.also_asked)
     ]
     for path in retrieval_sets:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                questions.append(json.loads(line)["question"])
+        questions += [question.question for question in load_questions(path)]
     return questions
 
 

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bot.evaluation.retrieval import load_questions
 from bot.paths import corpus_dir, eval_dir
 from bot.redflags import Level, RedFlagChecker
 from bot.redflags.evaluation import evaluate, load_examples
@@ -64,11 +65,7 @@ def main() -> None:
     ]
     rules = load_rules(default_rules_path())
     retrieval_sets = sorted(eval_dir().glob("retrieval*.jsonl"))
-    questions = [
-        json.loads(line)["question"]
-        for line in (eval_dir() / EVERYDAY_HELD_OUT).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    questions = [q.question for q in load_questions(eval_dir() / EVERYDAY_HELD_OUT)]
     everyday = everyday_questions(
         corpus_dir() / "answers", [p for p in retrieval_sets if p.name != EVERYDAY_HELD_OUT]
     )
