@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test lint format bench load clean
+.PHONY: install demo test lint format bench load train clean
 
 install: $(STAMP)
 
@@ -33,7 +33,13 @@ format: install
 	$(VENV)/bin/ruff format bot tests migrations
 
 bench: install
+	$(PY) -m tests.benchmarks.redflags_bench
 	$(PY) -m tests.benchmarks.retrieval_bench
+
+# Fine-tunes the red-flag model from committed data with a fixed seed and writes
+# bot/redflags/model/ (about 15 minutes on two cores); `git diff` then shows the new card.
+train: install
+	$(PY) -m bot.redflags.training
 
 # 200 /ask interactions through the Discord harness; not part of `make test`.
 load: install

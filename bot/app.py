@@ -30,14 +30,13 @@ Progress = Callable[[int, int], None]
 
 
 def red_flag_checker(settings: Settings) -> RedFlagChecker:
-    """The shipped rules, with the learned check beside them when the settings ask for it."""
+    """The shipped catalogue's patterns, and the learned detector unless switched off."""
     checker = RedFlagChecker.default()
     if not settings.redflags_learned:
         return checker
-    from bot.redflags.learned import LearnedCheck, learned_model_dir
+    from bot.redflags.detectors.learned import LearnedDetector, shipped_classifier
 
-    learned = LearnedCheck(learned_model_dir(settings.data_dir))
-    return checker.with_learned(learned, settings.redflags_learned_threshold)
+    return checker.with_detector(LearnedDetector(checker.rules, shipped_classifier()))
 
 
 @dataclass

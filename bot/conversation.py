@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.corpus.records import AnswerRecord
+from bot.errors import TriagebotError
+from bot.redflags.referral import compose_message, safety_net_referral
+from bot.redflags.report import Level
+from bot.redflags.rules import Rule, RuleSet
 from bot.retrieval.retriever import RetrievedAnswer
 from bot.store.answers import AnswerRepository
 from bot.store.database import Database
@@ -18,11 +22,16 @@ from bot.store.guilds import GuildConfig, load_guild_config
 from bot.store.replies import AnswerRef, Vote, has_more_answers, record_vote, save_reply
 from bot.store.replies import take_next_answers as _take_next
 from bot.store.schema import GLOBAL_SCOPE
+from bot.store.screening import SAFETY_NET, record_escalation, record_screening_answer
 from bot.triage import QuestionScope, TriageResult, TriageService
 
 SHOWN_PER_REPLY = 3
 RANKED_PER_REPLY = 9
 MORE_EXCERPT_CHARS = 600
+SCREENING_NO = (
+    "Thanks for answering. The answers above stand; if anything changes, or you are worried, "
+    "see a clinician."
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,15 @@ class Reply:
     @property
     def shown(self) -> list[RetrievedAnswer]:
         return self.result.answers[:SHOWN_PER_REPLY]
+
+
+@dataclass(frozen=True)
+class ScreeningReply:
+    """What to tell a member who answered a screening question or a safety-net list."""
+
+    text: str
+    level: Level | None
+    """The referral's level after a yes; None after a no."""
 
 
 class Conversation:
@@ -79,8 +97,52 @@ class Conversation:
                 question_id=result.question_id,
                 ranked=ranked,
                 shown=shown,
+                safety_net=[topic.topic for topic in result.red_flags.safety_net],
             )
         return Reply(result=result, reply_id=reply_id, has_more=len(ranked) > shown)
+
+    def answer_screening(
+        self, reply_id: str, member: str, concern: str, applies: bool
+    ) -> ScreeningReply:
+        """Store a member's yes or no to a screening question; what to tell them next.
+
+        A yes is the referral for that concern (and counts as a raised red flag); a no keeps
+        the answers as they were given.
+        """
+        rule = self._rule(concern)
+        with self.database.session() as session:
+            answered = record_screening_answer(session, reply_id, member, concern, applies)
+            if applies and answered.vote is not Vote.UNCHANGED:
+                record_escalation(session, answered, rule.level.value, rule.id)
+        if not applies:
+            return ScreeningReply(SCREENING_NO, None)
+        number = self.guild_config(_guild(answered.scope)).emergency_number
+        return ScreeningReply(compose_message([rule], number) or rule.title, rule.level)
+
+    def safety_net_applies(self, reply_id: str, member: str) -> ScreeningReply:
+        """A member says one of the "get help now" signs under a reply applies to them."""
+        with self.database.session() as session:
+            answered = record_screening_answer(session, reply_id, member, SAFETY_NET, True)
+            topics = [t for t in self._rules.safety_net if t.id in answered.safety_net]
+            rules = list({rule.id: rule for t in topics for rule in t.signs}.values())
+            if rules and answered.vote is not Vote.UNCHANGED:
+                top = max(rules, key=lambda rule: rule.level.rank)
+                record_escalation(session, answered, top.level.value, SAFETY_NET)
+        number = self.guild_config(_guild(answered.scope)).emergency_number
+        level = max((rule.level for rule in rules), default=Level.EMERGENCY)
+        return ScreeningReply(safety_net_referral(rules, number), level)
+
+    @property
+    def _rules(self) -> RuleSet:
+        return self.service.checker.rules
+
+    def _rule(self, concern: str) -> Rule:
+        try:
+            return self._rules.get(concern)
+        except KeyError:
+            raise TriagebotError(
+                "that question is no longer known to the bot; ask your question again"
+            ) from None
 
     def more_answers(self, reply_id: str) -> tuple[list[RetrievedAnswer], bool]:
         """The next answers of a reply, and whether any are still held back after them."""
@@ -97,6 +159,10 @@ class Conversation:
     def vote(self, reply_id: str, member: str, helpful: bool) -> Vote:
         with self.database.session() as session:
             return record_vote(session, reply_id, member, helpful)
+
+
+def _guild(scope: str) -> str | None:
+    return None if scope == GLOBAL_SCOPE else scope
 
 
 def _as_retrieved(record: AnswerRecord, scope: str) -> RetrievedAnswer:

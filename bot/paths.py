@@ -19,7 +19,7 @@ def _shipped(name: str) -> Path:
 
 
 def corpus_dir() -> Path:
-    """The top-level ``corpus/`` folder: starter answers, red-flag rules, evaluation sets."""
+    """The top-level ``corpus/`` folder: the starter answers and the red-flag catalogue."""
     return _shipped("corpus")
 
 
@@ -29,8 +29,16 @@ def starter_answers_dir() -> Path:
 
 
 def eval_dir() -> Path:
-    """Evaluation sets for retrieval and red flags."""
-    return corpus_dir() / "eval"
+    """Labelled evaluation sets (``eval/`` in a source checkout; not shipped in the wheel)."""
+    return _REPOSITORY_DIR / "eval"
+
+
+def retrieval_sets_dir() -> Path:
+    return eval_dir() / "retrieval"
+
+
+def redflag_sets_dir() -> Path:
+    return eval_dir() / "redflags"
 
 
 def migrations_dir() -> Path:

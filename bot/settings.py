@@ -11,8 +11,6 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.redflags.learned import DEFAULT_THRESHOLD
-
 SQLITE_FILENAME = "triagebot.db"
 
 
@@ -52,15 +50,9 @@ class Settings(BaseSettings):
     )
     unanswered_retention_days: int = Field(default=90, ge=1)
     redflags_learned: bool = Field(
-        default=False,
-        description="Run the learned red-flag check beside the patterns (train it first with "
-        "`triagebot redflags --train`). More emergencies caught, more false alarms.",
-    )
-    redflags_learned_threshold: float = Field(
-        default=DEFAULT_THRESHOLD,
-        ge=0.5,
-        lt=1.0,
-        description="How sure the learned check must be before it raises a flag.",
+        default=True,
+        description="Run the learned red-flag detector beside the patterns (its model ships "
+        "with triagebot); false runs the patterns alone.",
     )
 
     @model_validator(mode="after")

@@ -15,6 +15,8 @@ from bot.store.database import Database
 from bot.store.questions import RaisedFlagRecord, record_question
 from bot.store.schema import GLOBAL_SCOPE
 
+# The safety net also covers what the cited answers are about: the answers a reply shows first.
+SAFETY_NET_FROM_ANSWERS = 3
 ADVICE_WITHHELD = (
     "Exercise advice is left out for this question: what it describes needs a clinician "
     "first, not a stretching routine."
@@ -55,7 +57,7 @@ class TriageResult:
         return not self.answers
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object of DESIGN.md (`triagebot ask --json`)."""
+        """The JSON object of docs/contracts.md (`triagebot ask --json`)."""
         return {
             "question": self.question,
             "answers": [
@@ -105,6 +107,9 @@ class TriageService:
             found = self.retriever.search(
                 question, where.searched_scopes, k=k, use_threshold=use_threshold
             )
+            tags = {tag for a in found.answers[:SAFETY_NET_FROM_ANSWERS] for tag in a.tags}
+            if tags:
+                report = report.with_safety_net(self.checker.safety_net(question, tags))
             result = TriageResult(question, list(found.answers), report, build_ids=found.build_ids)
         question_id = self._record(result, where, asker, channel)
         return replace(result, question_id=question_id)

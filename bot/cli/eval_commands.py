@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
+from bot.app import red_flag_checker
 from bot.cli.context import CliContext
 from bot.corpus.formats import read_corpus
 from bot.evaluation import retrieval as retrieval_eval
-from bot.paths import eval_dir, starter_answers_dir
-from bot.redflags import RedFlagChecker
+from bot.paths import retrieval_sets_dir, starter_answers_dir
 from bot.redflags import evaluation as redflag_eval
 from bot.retrieval import IndexBuilder, Retriever
 from bot.store.embedding_cache import SqlEmbeddingCache
@@ -62,7 +62,7 @@ def eval_(
     if click_ctx.invoked_subcommand is not None:
         return
     ctx: CliContext = click_ctx.obj
-    questions = retrieval_eval.load_questions(set_path or eval_dir())
+    questions = retrieval_eval.load_questions(set_path or retrieval_sets_dir())
     records = read_corpus(corpus_path or starter_answers_dir())
     app = ctx.app()
     with tempfile.TemporaryDirectory(prefix="triagebot-eval-") as folder:
@@ -92,18 +92,21 @@ def eval_(
     "--set",
     "set_path",
     type=click.Path(exists=True, path_type=Path),
-    help="A labelled .jsonl file (default: corpus/eval/redflags.jsonl).",
+    help="A labelled .jsonl file or a folder of them (default: eval/redflags/first-sight).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-def eval_redflags(set_path: Path | None, as_json: bool) -> None:
-    """Measure the red-flag check: sensitivity and specificity per level and per context.
+@click.pass_obj
+def eval_redflags(ctx: CliContext, set_path: Path | None, as_json: bool) -> None:
+    """Measure the red-flag check as the bot runs it: per level, per context, and by length
+    (short, long) with screening questions counted.
 
     \b
-    Example:
-      triagebot eval redflags --json
+    Examples:
+      triagebot eval redflags
+      triagebot eval redflags --set eval/redflags/tuned --json
     """
     examples = redflag_eval.load_examples(set_path)
-    result = redflag_eval.evaluate(RedFlagChecker.default(), examples)
+    result = redflag_eval.evaluate(red_flag_checker(ctx.settings), examples)
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:

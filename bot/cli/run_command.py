@@ -51,8 +51,8 @@ def run(ctx: CliContext) -> None:
     if ctx.settings.discord_api_base:
         discord.http.Route.BASE = ctx.settings.discord_api_base.rstrip("/")
     app = ctx.app()
-    if ctx.settings.redflags_learned:
-        app.checker  # noqa: B018 - load the learned model now: a missing one fails here, not per question
+    # Load the red-flag models now: a missing one fails here, and no question waits for it.
+    app.checker  # noqa: B018
     bot = TriageBot(app, dev_guild_id=ctx.settings.discord_dev_guild)
     # A long-running service logs what it does; the CLI's default is warnings only.
     logging.getLogger().setLevel(logging.INFO)

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.conversation import Reply
 from bot.discord_app.embeds import result_embeds
 from bot.discord_app.errors import AskingTooFast, message_for
-from bot.discord_app.views import reply_view
+from bot.discord_app.views import view_for
 
 if TYPE_CHECKING:
     from bot.discord_app.client import TriageBot
@@ -60,7 +60,7 @@ class Asking(commands.Cog):
         reply = await self.answer(question, interaction.guild_id, interaction.user.id, "slash")
         await interaction.response.send_message(
             embeds=result_embeds(reply.result, reply.shown),
-            view=reply_view(reply.reply_id, has_more=reply.has_more),
+            view=view_for(reply),
             ephemeral=private,
         )
 
@@ -110,7 +110,7 @@ class Asking(commands.Cog):
             await message.reply(message_for(error), mention_author=False)
             return
         embeds = result_embeds(reply.result, reply.shown)
-        view = reply_view(reply.reply_id, has_more=reply.has_more)
+        view = view_for(reply)
         if destination is None:
             await message.reply(embeds=embeds, view=view, mention_author=False)
         else:

@@ -48,6 +48,12 @@ NO_ANSWER_TEXT = (
     "The moderators have been told, so one may be added."
 )
 ZERO_WIDTH_SPACE = "\u200b"
+SCREENING_TITLE = "❓ One quick question first"
+SCREENING_HINT = "Answer with the buttons below: only you will see what happens next."
+SAFETY_NET_TITLE = "Get help now if…"
+SAFETY_NET_BUTTON = "One of these applies to me"
+SCREENING_COLOUR = discord.Colour.orange()
+SAFETY_NET_COLOUR = discord.Colour.dark_grey()
 
 
 def defuse_mentions(text: str) -> str:
@@ -86,6 +92,40 @@ def referral_embed(report: RedFlagReport, advice_withheld: bool) -> discord.Embe
     )
 
 
+def screening_embed(report: RedFlagReport) -> discord.Embed:
+    """The screening questions the check could not settle, numbered when there are two."""
+    questions = [question.question for question in report.confirm]
+    if len(questions) > 1:
+        questions = [f"**{number}.** {text}" for number, text in enumerate(questions, start=1)]
+    return discord.Embed(
+        title=SCREENING_TITLE,
+        description=trim("\n".join([*questions, "", SCREENING_HINT]), DESCRIPTION_LIMIT),
+        colour=SCREENING_COLOUR,
+    )
+
+
+def safety_net_embed(report: RedFlagReport) -> discord.Embed:
+    """The "get help now if..." signs of each topic the reply touches."""
+    embed = discord.Embed(title=SAFETY_NET_TITLE, colour=SAFETY_NET_COLOUR)
+    for topic in report.safety_net:
+        signs = "\n".join(f"• {sign}" for sign in topic.signs)
+        embed.add_field(
+            name=trim(topic.title, TITLE_LIMIT),
+            value=trim(signs, FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    return embed
+
+
+def escalation_embed(text: str, level: str) -> discord.Embed:
+    """The referral a member asked for with a yes or "one of these applies to me"."""
+    return discord.Embed(
+        title=LEVEL_HEADINGS.get(level, level),
+        description=trim(defuse_mentions(text), DESCRIPTION_LIMIT),
+        colour=LEVEL_COLOURS.get(level, discord.Colour.orange()),
+    )
+
+
 def answer_embed(answer: RetrievedAnswer, budget: int = EXCERPT_BUDGET) -> discord.Embed:
     url = web_link(answer.source_url)
     embed = discord.Embed(
@@ -106,16 +146,22 @@ def no_answer_embed() -> discord.Embed:
 def result_embeds(
     result: TriageResult, answers: Sequence[RetrievedAnswer] | None = None
 ) -> list[discord.Embed]:
-    """The whole reply: referral, answers (or the no-answer note), disclaimer."""
+    """The whole reply: referral, screening question, answers (or the no-answer note), the
+    safety-net list, disclaimer."""
     shown = list(result.answers if answers is None else answers)
+    report = result.red_flags
     embeds: list[discord.Embed] = []
-    if result.red_flags.raised:
-        embeds.append(referral_embed(result.red_flags, result.advice_withheld))
+    if report.raised:
+        embeds.append(referral_embed(report, result.advice_withheld))
+    if report.confirm:
+        embeds.append(screening_embed(report))
     if not result.advice_withheld:
         if shown:
             embeds.extend(answer_embed(a) for a in shown)
         else:
             embeds.append(no_answer_embed())
+        if report.safety_net:
+            embeds.append(safety_net_embed(report))
     embeds[-1].set_footer(
         text=trim(_footer_text(embeds[-1]) + DISCLAIMER, FOOTER_LIMIT),
     )

@@ -4,11 +4,13 @@ so they keep working after a restart (nothing about them lives only in memory)."
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.discord_app.embeds import answers_embeds
+from bot.conversation import Reply
+from bot.discord_app.embeds import SAFETY_NET_BUTTON, answers_embeds, escalation_embed
 from bot.discord_app.errors import reply_with_error
 from bot.store.replies import Vote
 
@@ -104,14 +106,120 @@ class MoreAnswersButton(
         )
 
 
-def reply_view(reply_id: str, *, has_more: bool) -> discord.ui.View:
-    """The buttons under a reply: feedback, and the next answers when there are any."""
+class ScreeningButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"triage:screen:(?P<reply>[\w-]{1,40}):(?P<concern>[a-z0-9-]{1,60}):(?P<applies>[01])",
+):
+    """Yes or no to a screening question. Yes sends the referral for that concern, privately;
+    no keeps the answers. Either way the answer is stored like a vote."""
+
+    def __init__(self, reply_id: str, concern: str, applies: bool, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.danger if applies else discord.ButtonStyle.secondary,
+                custom_id=f"triage:screen:{reply_id}:{concern}:{int(applies)}",
+            )
+        )
+        self.reply_id = reply_id
+        self.concern = concern
+        self.applies = applies
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ScreeningButton:
+        applies = match["applies"] == "1"
+        return cls(match["reply"], match["concern"], applies, "Yes" if applies else "No")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        try:
+            reply = await bot.run_blocking(
+                bot.app.conversation.answer_screening,
+                self.reply_id,
+                str(interaction.user.id),
+                self.concern,
+                self.applies,
+            )
+        except Exception as error:
+            await reply_with_error(interaction, error)
+            return
+        if reply.level is None:
+            await interaction.response.send_message(reply.text, ephemeral=True)
+        else:
+            embed = escalation_embed(reply.text, reply.level.value)
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+class SafetyNetButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"triage:net:(?P<reply>[\w-]{1,40})",
+):
+    """ "One of these applies to me", under a reply's "get help now if..." list."""
+
+    def __init__(self, reply_id: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=SAFETY_NET_BUTTON,
+                style=discord.ButtonStyle.danger,
+                custom_id=f"triage:net:{reply_id}",
+            )
+        )
+        self.reply_id = reply_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> SafetyNetButton:
+        return cls(match["reply"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        try:
+            reply = await bot.run_blocking(
+                bot.app.conversation.safety_net_applies, self.reply_id, str(interaction.user.id)
+            )
+        except Exception as error:
+            await reply_with_error(interaction, error)
+            return
+        level = reply.level.value if reply.level is not None else "emergency"
+        embed = escalation_embed(reply.text, level)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def reply_view(
+    reply_id: str,
+    *,
+    has_more: bool,
+    concerns: Sequence[str] = (),
+    safety_net: bool = False,
+) -> discord.ui.View:
+    """The buttons under a reply: screening questions first, then feedback, the next answers
+    when there are any, and the safety-net button when the reply lists signs."""
     view = discord.ui.View(timeout=None)
+    for number, concern in enumerate(concerns, start=1):
+        suffix = f" ({number})" if len(concerns) > 1 else ""
+        view.add_item(ScreeningButton(reply_id, concern, True, f"Yes{suffix}"))
+        view.add_item(ScreeningButton(reply_id, concern, False, f"No{suffix}"))
     view.add_item(VoteButton(reply_id, helpful=True))
     view.add_item(VoteButton(reply_id, helpful=False))
     if has_more:
         view.add_item(MoreAnswersButton(reply_id))
+    if safety_net:
+        view.add_item(SafetyNetButton(reply_id))
     return view
 
 
-PERSISTENT_ITEMS = (VoteButton, MoreAnswersButton)
+def view_for(reply: Reply) -> discord.ui.View:
+    """The buttons under a fresh reply, from what the core decided."""
+    report = reply.result.red_flags
+    return reply_view(
+        reply.reply_id,
+        has_more=reply.has_more,
+        concerns=[question.concern for question in report.confirm],
+        safety_net=bool(report.safety_net),
+    )
+
+
+PERSISTENT_ITEMS = (VoteButton, MoreAnswersButton, ScreeningButton, SafetyNetButton)

@@ -1,86 +1,88 @@
-"""RedFlagChecker: runs the rules over one message and builds the report.
+"""RedFlagChecker: runs the detectors over one message and combines what they found.
 
-A pattern fires when each of its groups has a *live* match: one that is not negated,
-not hypothetical or educational, and not resolved history (unless the group says past
-history is itself the flag, as with "had breast cancer", or that a recent event counts even
-once it has settled, as with "was out cold, feel fine now"). A pattern's look-alike
-exclusions ("after leg day", "cramp", "bike") apply only when the member asserts the
-look-alike: not when it is denied ("i havent been on a bike"), a comparison ("like a
-constant cramp") or a hopeful guess ("just a bad cramp?"). An optional semantic matcher
-adds flags for paraphrases the patterns miss, under the same context rules. An optional
-learned check (`bot.redflags.learned`) may lift a message above what the patterns found,
-unless the patterns saw that concern and their context rules set it aside.
+The checker knows no phrasing. Each detector (`bot.redflags.detectors`) returns hits for
+catalogue concerns, each sure, partial or set aside by the context rules; the checker
+decides, per concern:
+
+| patterns           | learned detector                    | outcome                      |
+|--------------------|-------------------------------------|------------------------------|
+| sure               | sure, partial or nothing            | refer                        |
+| sure               | reads the sentence as clearly free  | ask                          |
+|                    | of concerns at that level           |                              |
+| set aside          | sure                                | ask (self-harm: refer)       |
+| set aside          | partial or nothing                  | nothing (self-harm: ask)     |
+| nothing            | sure                                | refer                        |
+| nothing            | partial                             | ask                          |
+
+"Ask" is one yes/no screening question (the concern's `screening` in the catalogue); the
+reply keeps its advice, and the level is the one that stands without an answer. A referred
+concern drops the concerns it supersedes and any question that could not raise the level
+(a question about self-harm is always kept: its help is not the same as any other's).
+
+Messages are capped before any detector reads them (`capped`): the head and the tail of a
+very long paste are checked, so a 100 kB message costs about what a long post costs.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bot.redflags.context import MatchContext, MessageContext
-from bot.redflags.learned import DEFAULT_THRESHOLD
+from bot.redflags.detectors import Certainty, Detector, Findings, Hit, Message
+from bot.redflags.detectors.patterns import PatternDetector
 from bot.redflags.referral import compose_message, referral_text
-from bot.redflags.report import Level, RaisedFlag, RedFlagReport
-from bot.redflags.rules import Pattern, Rule, RuleSet, default_rules_path, load_rules
-from bot.redflags.text import NormalisedText, Sentence
+from bot.redflags.report import (
+    Level,
+    RaisedFlag,
+    RedFlagReport,
+    SafetyNetList,
+    ScreeningQuestion,
+)
+from bot.redflags.rules import SELF_HARM, Rule, RuleSet, default_rules_path, load_rules
+from bot.redflags.text import NormalisedText
 
-if TYPE_CHECKING:
-    from bot.redflags.learned import LearnedCheck
-    from bot.redflags.semantic import SemanticMatcher
+# The head and the tail of a longer message are checked; a red flag is told near the start
+# of a post, or added at its end ("edit: ...").
+MAX_CHECKED_HEAD = 3000
+MAX_CHECKED_TAIL = 1000
+MAX_QUESTIONS = 2
 
-# Enough to find a live match of a common word in a very long message, bounded so that a
-# 100 kB paste stays fast.
-_MAX_MATCHES_PER_GROUP = 40
-_MAX_EVIDENCE = 160
+
+def capped(text: str) -> str:
+    """At most MAX_CHECKED_HEAD + MAX_CHECKED_TAIL characters: the head and the tail."""
+    if len(text) <= MAX_CHECKED_HEAD + MAX_CHECKED_TAIL:
+        return text
+    return text[:MAX_CHECKED_HEAD] + "\n" + text[-MAX_CHECKED_TAIL:]
 
 
 @dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
-    sentence: Sentence
-    context: MatchContext
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A rule that fired on a message, with the spans that made it fire."""
-
+class _Decision:
     rule: Rule
-    evidence: str
-    third_person: bool
-    semantic: bool = False
+    refer: bool
+    hit: Hit
 
 
 class RedFlagChecker:
-    """Checks messages against a rule set; safe to share between threads."""
+    """Checks messages with a list of detectors; safe to share between threads."""
 
     _default_lock = threading.Lock()
     _default: tuple[Path, float, RedFlagChecker] | None = None
 
-    def __init__(
-        self,
-        rules: RuleSet,
-        semantic: SemanticMatcher | None = None,
-        learned: LearnedCheck | None = None,
-        learned_threshold: float = DEFAULT_THRESHOLD,
-    ) -> None:
+    def __init__(self, rules: RuleSet, detectors: Sequence[Detector] | None = None) -> None:
         self.rules = rules
-        self.semantic = semantic
-        self.learned = learned
-        self.learned_threshold = learned_threshold
-        self._by_id = {rule.id: rule for rule in rules}
+        self.detectors: tuple[Detector, ...] = tuple(
+            detectors if detectors is not None else (PatternDetector(rules),)
+        )
 
-    def with_learned(self, learned: LearnedCheck, threshold: float) -> RedFlagChecker:
-        """This checker's rules, with the learned check beside them."""
-        return RedFlagChecker(self.rules, self.semantic, learned, threshold)
+    def with_detector(self, detector: Detector) -> RedFlagChecker:
+        """This checker's detectors, and one more."""
+        return RedFlagChecker(self.rules, (*self.detectors, detector))
 
     @classmethod
     def default(cls) -> RedFlagChecker:
-        """The shipped rules (``corpus/redflags/rules.yaml``), compiled once and cached."""
+        """The shipped catalogue's patterns alone, compiled once and cached."""
         path = default_rules_path()
         mtime = path.stat().st_mtime if path.exists() else 0.0
         with cls._default_lock:
@@ -90,179 +92,139 @@ class RedFlagChecker:
                 cls._default = cached
             return cached[2]
 
-    def check(self, text: str, emergency_number: str | None = None) -> RedFlagReport:
-        """The red-flag report for one message (never raises on odd input)."""
-        normalised = NormalisedText(text if isinstance(text, str) else str(text))
-        context = MessageContext(normalised)
-        hits = list(self.hits(normalised, context))
-        if not hits:
-            return RedFlagReport.clear(context.about_someone_else())
-        hits.sort(key=lambda hit: -hit.rule.level.rank)
-        top_level = hits[0].rule.level
-        helper = all(hit.third_person for hit in hits if hit.rule.level is top_level)
+    def check(
+        self,
+        text: str,
+        emergency_number: str | None = None,
+        *,
+        tags: Iterable[str] = (),
+    ) -> RedFlagReport:
+        """The red-flag report for one message (never raises on odd input).
+
+        `tags` are the tags of answers the reply cites: they add safety-net topics.
+        """
+        message = Message.of(capped(text if isinstance(text, str) else str(text)))
+        findings = [detector.detect(message) for detector in self.detectors]
+        return self.combine(message, findings, emergency_number, tags=tags)
+
+    def combine(
+        self,
+        message: Message,
+        findings: Sequence[Findings],
+        emergency_number: str | None = None,
+        *,
+        tags: Iterable[str] = (),
+        safety_net: tuple[SafetyNetList, ...] | None = None,
+    ) -> RedFlagReport:
+        """The report for what the detectors found (a pure function of it: calibration
+        replays it, passing the message's `safety_net` once computed)."""
+        hits = [hit for found in findings for hit in found.hits]
+        clear: dict[Level, set[int]] = {}
+        for found in findings:
+            for level, sentences in found.clear_sentences.items():
+                clear.setdefault(level, set()).update(sentences)
+        decisions = _decide(hits, clear)
+        referred = {d.rule.id: d for d in decisions if d.refer}
+        referred = {
+            rule_id: d
+            for rule_id, d in referred.items()
+            if not any(other in referred for other in d.rule.superseded_by)
+        }
+        top_level = max((d.rule.level for d in referred.values()), default=Level.NONE)
+        asked = [
+            d
+            for d in decisions
+            if not d.refer
+            and d.rule.id not in referred
+            and not any(other in referred for other in d.rule.superseded_by)
+            and (d.rule.level > top_level or d.rule.id == SELF_HARM)
+        ]
+        asked.sort(key=lambda d: (d.rule.id != SELF_HARM, -d.rule.level.rank))
+        if safety_net is None:
+            safety_net = self._safety_net(message.normalised.text, tags)
+        about_someone_else = message.context.about_someone_else()
+        questions = tuple(
+            ScreeningQuestion(
+                concern=d.rule.id,
+                question=d.rule.screening_question(about_someone_else=d.hit.third_person)
+                or d.rule.title,
+                level=d.rule.level,
+                evidence=d.hit.evidence,
+            )
+            for d in asked[:MAX_QUESTIONS]
+        )
+        if not referred:
+            return RedFlagReport(
+                Level.NONE,
+                (),
+                None,
+                about_someone_else=about_someone_else,
+                confirm=questions,
+                safety_net=safety_net,
+            )
+        ordered = sorted(referred.values(), key=lambda d: -d.rule.level.rank)
+        helper = all(d.hit.third_person for d in ordered if d.rule.level is top_level)
         flags = tuple(
             RaisedFlag(
-                id=hit.rule.id,
-                level=hit.rule.level,
-                title=hit.rule.title,
-                evidence=hit.evidence,
-                referral=referral_text(hit.rule, emergency_number, for_helper=helper),
+                id=d.rule.id,
+                level=d.rule.level,
+                title=d.rule.title,
+                evidence=d.hit.evidence,
+                referral=referral_text(d.rule, emergency_number, for_helper=helper),
+                detector=d.hit.detector,
             )
-            for hit in hits
+            for d in ordered
         )
-        message = compose_message([hit.rule for hit in hits], emergency_number, for_helper=helper)
-        return RedFlagReport(top_level, flags, message, about_someone_else=helper)
-
-    def hits(self, normalised: NormalisedText, context: MessageContext) -> Iterator[Hit]:
-        """Every rule that fires, in rules-file order, after superseding."""
-        found: dict[str, Hit] = {}
-        if normalised.text:
-            for rule in self.rules:
-                hit = self._match_rule(rule, normalised, context)
-                if hit is not None:
-                    found[rule.id] = hit
-            if self.semantic is not None:
-                for hit in self.semantic.hits(normalised, context, exclude=set(found)):
-                    found.setdefault(hit.rule.id, hit)
-            if self.learned is not None:
-                learned = self._learned_hit(normalised, context, found)
-                if learned is not None:
-                    found.setdefault(learned.rule.id, learned)
-        for hit in found.values():
-            if not any(other in found for other in hit.rule.superseded_by):
-                yield hit
-
-    def _learned_hit(
-        self, normalised: NormalisedText, context: MessageContext, found: dict[str, Hit]
-    ) -> Hit | None:
-        """The learned check's flag, when it is surer of a higher level than the patterns."""
-        assert self.learned is not None
-        current = max((hit.rule.level for hit in found.values()), default=Level.NONE)
-        if current is Level.EMERGENCY:
-            return None
-        if all(context.is_hypothetical(s, s.end) for s in normalised.sentences):
-            return None  # a what-if or a general question from start to end
-        verdict = self.learned.verdict(normalised.original)
-        level = verdict.level(self.learned_threshold)
-        if level <= current or self._set_aside(normalised, above=current):
-            return None
-        rule_id = verdict.likeliest_rule(rule.id for rule in self.rules if rule.level is level)
-        if rule_id is None:
-            return None
-        sentences = [normalised.original_span(s.start, s.end) for s in normalised.sentences]
-        evidence = self.learned.likeliest_sentence(sentences) or normalised.original.strip()
-        return Hit(
-            rule=self._by_id[rule_id],
-            evidence=evidence[:_MAX_EVIDENCE],
-            third_person=context.about_someone_else(),
-            semantic=True,
+        text = compose_message([d.rule for d in ordered], emergency_number, for_helper=helper)
+        return RedFlagReport(
+            top_level,
+            flags,
+            text,
+            about_someone_else=helper,
+            confirm=questions,
+            safety_net=safety_net,
         )
 
-    def _set_aside(self, normalised: NormalisedText, above: Level) -> bool:
-        """The patterns saw a concern at urgent or more, above `above`, and let it go.
+    def safety_net(self, text: str, tags: Iterable[str] = ()) -> tuple[SafetyNetList, ...]:
+        """The "get help now if..." lists of every topic `text` or the tags touch."""
+        return self._safety_net(NormalisedText(capped(text)).text, tags)
 
-        "clashed heads, no headache, no dizziness, feel fine" matches the head-injury
-        patterns and is cleared by negation; the learned check must not overrule that.
-        """
-        blind = _ContextBlind(normalised)
-        return any(
-            rule.level >= Level.URGENT
-            and rule.level > above
-            and self._match_rule(rule, normalised, blind) is not None
-            for rule in self.rules
+    def _safety_net(self, normalised: str, tags: Iterable[str]) -> tuple[SafetyNetList, ...]:
+        tagged = set(tags)
+        return tuple(
+            SafetyNetList(topic.id, topic.title, tuple(rule.sign or "" for rule in topic.signs))
+            for topic in self.rules.safety_net
+            if topic.tags & tagged or topic.words.search(normalised)
         )
 
-    def _match_rule(
-        self, rule: Rule, normalised: NormalisedText, context: MessageContext
-    ) -> Hit | None:
-        for pattern in rule.patterns:
-            spans = self._match_pattern(pattern, normalised, context)
-            if spans is not None:
-                return Hit(
-                    rule=rule,
-                    evidence=_evidence(normalised, spans),
-                    third_person=all(span.context.third_person for span in spans),
-                )
-        return None
 
-    def _match_pattern(
-        self, pattern: Pattern, normalised: NormalisedText, context: MessageContext
-    ) -> list[_Span] | None:
-        live_per_group: list[list[_Span]] = []
-        for group in pattern.groups:
-            live: list[_Span] = []
-            for count, match in enumerate(group.regex.finditer(normalised.text)):
-                if count >= _MAX_MATCHES_PER_GROUP:
-                    break
-                if match.end() == match.start():
-                    continue
-                sentence = normalised.sentence_at(match.start())
-                if pattern.exclusions is not None and context.lookalike_applies(
-                    pattern.exclusions, sentence, match.start()
-                ):
-                    continue
-                span_context = context.classify(match.start(), match.end())
-                if span_context.blocks(history_ok=group.history_ok, resolved_ok=group.resolved_ok):
-                    continue
-                live.append(_Span(match.start(), match.end(), sentence, span_context))
-                if not (pattern.same_sentence or pattern.nearby):
-                    break
-            if not live:
-                return None
-            live_per_group.append(live)
-        if pattern.nearby:
-            return _nearby(live_per_group)
-        if not pattern.same_sentence:
-            return [spans[0] for spans in live_per_group]
-        shared = set.intersection(*({s.sentence.index for s in spans} for spans in live_per_group))
-        if not shared:
-            return None
-        first = min(shared)
-        return [next(s for s in spans if s.sentence.index == first) for spans in live_per_group]
+def _decide(hits: Iterable[Hit], clear: Mapping[Level, set[int]]) -> list[_Decision]:
+    """Per concern: refer, ask, or nothing, from what the detectors saw (see the module).
+
+    A detector that is sure refers, unless another detector disagrees: its context rules set
+    the same concern aside (then self-harm still refers), or it read the sentence the hit
+    rests on as clearly free of concerns at that level (a likely figure of speech, or a story
+    already settled). Then the member is asked.
+    """
+    by_rule: dict[str, dict[Certainty, Hit]] = {}
+    for hit in hits:
+        by_rule.setdefault(hit.rule.id, {}).setdefault(hit.certainty, hit)
+    decisions = []
+    for seen in by_rule.values():
+        sure = seen.get(Certainty.SURE)
+        partial = seen.get(Certainty.PARTIAL)
+        aside = seen.get(Certainty.SET_ASIDE)
+        rule = next(iter(seen.values())).rule
+        refer_anyway = rule.id == SELF_HARM
+        if sure is not None:
+            read_as_ordinary = sure.sentence in clear.get(rule.level, ())
+            refer = (aside is None or refer_anyway) and not read_as_ordinary
+            decisions.append(_Decision(rule, refer, sure))
+        elif partial is not None and (aside is None or refer_anyway):
+            decisions.append(_Decision(rule, False, partial))
+        elif aside is not None and refer_anyway:
+            decisions.append(_Decision(rule, False, aside))
+    return decisions
 
 
-class _ContextBlind(MessageContext):
-    """Every match counts: no negation, what-if, history or look-alike sets one aside."""
-
-    def classify(self, start: int, end: int) -> MatchContext:
-        return MatchContext(third_person=super().classify(start, end).third_person)
-
-    def lookalike_applies(self, *args: object, **kwargs: object) -> bool:
-        return False
-
-
-def _nearby(live_per_group: list[list[_Span]]) -> list[_Span] | None:
-    """One span per group, all in one sentence or in it and the sentence right after it."""
-    indices = sorted({span.sentence.index for spans in live_per_group for span in spans})
-    for first in indices:
-        chosen = []
-        for spans in live_per_group:
-            span = next((s for s in spans if first <= s.sentence.index <= first + 1), None)
-            if span is None:
-                break
-            chosen.append(span)
-        else:
-            return chosen
-    return None
-
-
-def _evidence(normalised: NormalisedText, spans: list[_Span]) -> str:
-    """The member's own words behind the matched spans, in reading order."""
-    pieces: list[str] = []
-    covered: list[tuple[int, int]] = []
-    for span in sorted(spans, key=lambda s: s.start):
-        if any(start <= span.start and span.end <= end for start, end in covered):
-            continue
-        covered.append((span.start, span.end))
-        end = span.end
-        while end < len(normalised.text) and normalised.text[end].isalnum():
-            end += 1  # finish the word: "wipe" -> "wipes"
-        piece = normalised.original_span(span.start, end)
-        if len(piece) > 80:
-            piece = piece[:77].rstrip() + "..."
-        pieces.append(piece)
-    evidence = " ... ".join(pieces)
-    return evidence[:_MAX_EVIDENCE]
-
-
-__all__ = ["Hit", "RedFlagChecker", "load_rules"]
+__all__ = ["RedFlagChecker", "capped"]

@@ -1,16 +1,24 @@
-"""Evaluating the red-flag check on a labelled set of messages.
+"""Evaluating the red-flag check on labelled sets of messages.
 
-The set (``corpus/eval/redflags.jsonl``) has one JSON object per line::
+A set is a .jsonl file (or a folder of them) with one JSON object per line::
 
     {"text": "...", "expected_level": "emergency|urgent|soon|none", "rule": "id or null",
-     "context": "positive|negated|hypothetical|educational|historical|third_person|lookalike|...",
-     "split": "tune|holdout"}
+     "context": "positive|negated|hypothetical|educational|historical|third_person|
+                 lookalike|figurative|benign",
+     "split": "tune|holdout",        # optional (holdout)
+     "evidence": "the words that carry the sign"}   # optional; training uses it
+
+The sets live outside the package, in the repository's `eval/redflags/`: `first-sight/` holds
+sets written before a change and never tuned on (the honest measure), `tuned/` every set that
+has been tuned on (regression sets).
 
 A message counts as caught at a level when the report's level is at least the expected
 one. Figures are computed for the whole set and per split: sensitivity and specificity
 per level, any-flag sensitivity, under- and over-triage, per-context figures, and the
-false-alarm share: benign, negated, hypothetical, educational, historical and look-alike
-messages (expected none) raised to urgent or emergency.
+false-alarm share: benign, negated, hypothetical, educational, historical, look-alike and
+figurative messages (expected none) raised to urgent or emergency. By length bucket (short
+under 300 characters, long from 300) come the figures that count screening questions too:
+serious messages referred or asked about, ordinary ones asked about.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import TriagebotError
-from bot.paths import eval_dir
+from bot.paths import redflag_sets_dir
 from bot.redflags.checker import RedFlagChecker
 from bot.redflags.report import Level, RedFlagReport
 
@@ -36,6 +44,7 @@ CONTEXTS = (
     "educational",
     "historical",
     "lookalike",
+    "figurative",
     "benign",
 )
 SPLITS = ("tune", "holdout")
@@ -47,8 +56,10 @@ NON_POSITIVE_CONTEXTS = (
     "educational",
     "historical",
     "lookalike",
+    "figurative",
     "benign",
 )
+LONG_MESSAGE = 300
 # Emergency rules that may never be missed (the targets of the evaluation test).
 CRITICAL_RULES = ("cauda-equina", "stroke", "exertional-chest-pain", "concussion-red-flags")
 TARGETS = {
@@ -64,16 +75,28 @@ class EvalExample:
     expected_level: Level
     rule: str | None
     context: str
-    split: str
+    split: str = "holdout"
+    evidence: str | None = None
+    source: str = ""
+
+    @property
+    def long(self) -> bool:
+        return len(self.text) >= LONG_MESSAGE
 
 
 def default_examples_path() -> Path:
-    return eval_dir() / "redflags.jsonl"
+    """The first-sight sets: written before a change, never tuned on."""
+    return redflag_sets_dir() / "first-sight"
 
 
 def load_examples(path: Path | str | None = None) -> list[EvalExample]:
-    """The labelled messages of a .jsonl file (default: ``corpus/eval/redflags.jsonl``)."""
+    """The labelled messages of a .jsonl file or a folder of them (default: first sight)."""
     source = Path(path) if path is not None else default_examples_path()
+    if source.is_dir():
+        files = sorted(source.glob("*.jsonl"))
+        if not files:
+            raise TriagebotError(f"{source}: no .jsonl sets in this folder")
+        return [example for file in files for example in load_examples(file)]
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -87,13 +110,13 @@ def load_examples(path: Path | str | None = None) -> list[EvalExample]:
             raw = json.loads(line)
         except json.JSONDecodeError as error:
             raise TriagebotError(f"{where}: not valid JSON ({error.msg})") from None
-        examples.append(_example(raw, where))
+        examples.append(_example(raw, where, source.name))
     if not examples:
         raise TriagebotError(f"{source}: no examples")
     return examples
 
 
-def _example(raw: Any, where: str) -> EvalExample:
+def _example(raw: Any, where: str, source: str) -> EvalExample:
     if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
         raise TriagebotError(f"{where}: each line needs a 'text' string")
     try:
@@ -103,13 +126,16 @@ def _example(raw: Any, where: str) -> EvalExample:
     context = raw.get("context")
     if context not in CONTEXTS:
         raise TriagebotError(f"{where}: context must be one of {', '.join(CONTEXTS)}")
-    split = raw.get("split")
+    split = raw.get("split", "holdout")
     if split not in SPLITS:
         raise TriagebotError(f"{where}: split must be 'tune' or 'holdout'")
     rule = raw.get("rule")
     if rule is not None and not isinstance(rule, str):
         raise TriagebotError(f"{where}: rule must be a rule id or null")
-    return EvalExample(raw["text"], level, rule, context, split)
+    evidence = raw.get("evidence")
+    if evidence is not None and (not isinstance(evidence, str) or evidence not in raw["text"]):
+        raise TriagebotError(f"{where}: evidence must be words quoted exactly from the text")
+    return EvalExample(raw["text"], level, rule, context, split, evidence, source)
 
 
 @dataclass(frozen=True)
@@ -137,8 +163,9 @@ def evaluate(checker: RedFlagChecker, examples: Sequence[EvalExample]) -> dict[s
         outcomes.append(_Outcome(example, report))
     result: dict[str, Any] = {
         "examples": len(outcomes),
-        "semantic": checker.semantic is not None,
+        "detectors": [detector.name for detector in checker.detectors],
         "overall": _metrics(outcomes),
+        "by_length": bucket_figures([(o.example, o.report) for o in outcomes]),
         "splits": {
             split: _metrics([o for o in outcomes if o.example.split == split]) for split in SPLITS
         },
@@ -214,6 +241,50 @@ def _metrics(outcomes: list[_Outcome]) -> dict[str, Any]:
     }
 
 
+def bucket_figures(rows: Sequence[tuple[EvalExample, RedFlagReport]]) -> dict[str, Any]:
+    """The figures that count screening questions too, for short and long messages."""
+    result: dict[str, Any] = {}
+    for bucket, long in (("short", False), ("long", True)):
+        chosen = [(e, r) for e, r in rows if e.long is long]
+        if not chosen:
+            continue
+        emergency = [r for e, r in chosen if e.expected_level is Level.EMERGENCY]
+        serious = [r for e, r in chosen if e.expected_level >= Level.URGENT]
+        flagged = [r for e, r in chosen if e.expected_level is not Level.NONE]
+        ordinary = [r for e, r in chosen if e.expected_level is Level.NONE]
+        suicidal = [
+            r
+            for e, r in chosen
+            if e.rule == "suicide-self-harm" and e.expected_level is not Level.NONE
+        ]
+        result[bucket] = {
+            "messages": len(chosen),
+            "emergency_reaches_emergency": _ratio(
+                sum(r.level is Level.EMERGENCY for r in emergency), len(emergency)
+            ),
+            "serious_referred_or_asked": _ratio(
+                sum(r.level >= Level.URGENT or bool(r.confirm) for r in serious), len(serious)
+            ),
+            "any_flag_or_question": _ratio(
+                sum(r.level is not Level.NONE or bool(r.confirm) for r in flagged), len(flagged)
+            ),
+            "ordinary_urgent_or_emergency": _ratio(
+                sum(r.level >= Level.URGENT for r in ordinary), len(ordinary)
+            ),
+            "ordinary_asked": _ratio(
+                sum(bool(r.confirm) and r.level < Level.URGENT for r in ordinary), len(ordinary)
+            ),
+            "suicidal_ideation_referred": _ratio(
+                sum(r.level is Level.EMERGENCY for r in suicidal), len(suicidal)
+            ),
+            "suicidal_ideation_caught": _ratio(
+                sum(r.level is Level.EMERGENCY or bool(r.confirm) for r in suicidal),
+                len(suicidal),
+            ),
+        }
+    return result
+
+
 def _context_metrics(outcomes: list[_Outcome]) -> dict[str, Any]:
     expected_raised = [o for o in outcomes if o.example.expected_level is not Level.NONE]
     return {
@@ -252,7 +323,7 @@ def format_report(result: dict[str, Any]) -> str:
     """A terminal summary: one block per split, then the misses and false alarms."""
     lines = [
         f"Red-flag evaluation: {result['examples']} messages"
-        f" (semantic matcher {'on' if result['semantic'] else 'off'});"
+        f" (detectors: {', '.join(result['detectors'])});"
         f" p50 {result['timing_ms']['p50']:.2f} ms,"
         f" p95 {result['timing_ms']['p95']:.2f} ms per check",
         "",
@@ -280,6 +351,8 @@ def format_report(result: dict[str, Any]) -> str:
             f"  {context:14}{figures['count']:>5}{figures['exact_level']:>6}"
             f"{figures['under_triage']:>6}{figures['over_triage']:>6}"
         )
+    lines.append("")
+    lines.extend(_format_buckets(result["by_length"]))
     misses = result["overall"]["misses"]
     lines.append("")
     lines.append(f"misses (report below expected): {len(misses)}")
@@ -298,6 +371,26 @@ def format_report(result: dict[str, Any]) -> str:
     lines.append("targets met" if not failures else "TARGETS NOT MET:")
     lines.extend(f"  {failure}" for failure in failures)
     return "\n".join(lines)
+
+
+_BUCKET_ROWS = (
+    ("emergency_reaches_emergency", "emergency -> emergency"),
+    ("serious_referred_or_asked", "urgent+ referred/asked"),
+    ("any_flag_or_question", "any flag or question"),
+    ("ordinary_urgent_or_emergency", "ordinary: urgent+"),
+    ("ordinary_asked", "ordinary: asked"),
+    ("suicidal_ideation_referred", "suicidal: referred"),
+    ("suicidal_ideation_caught", "suicidal: ref./asked"),
+)
+
+
+def _format_buckets(buckets: dict[str, Any]) -> list[str]:
+    names = [name for name in ("short", "long") if name in buckets]
+    lines = [f"{'by length':24}" + "".join(f"{name:>10}" for name in names)]
+    lines.append(f"{'messages':24}" + "".join(f"{buckets[n]['messages']:>10}" for n in names))
+    for key, label in _BUCKET_ROWS:
+        lines.append(f"{label:24}" + "".join(f"{_fmt(buckets[n][key]):>10}" for n in names))
+    return lines
 
 
 def _row(outcome: _Outcome) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.redflags.report import Level
-from bot.redflags.rules import Rule, emergency_number_words
+from bot.redflags.rules import SELF_HARM, Rule, emergency_number_words
 
 # Wording for someone helping another person, when a rule has no `referral_other`.
 _HELPER_TEMPLATES = {
@@ -60,3 +60,34 @@ def referral_text(rule: Rule, emergency_number: str | None, *, for_helper: bool)
     return template.format(
         emergency_number=emergency_number_words(emergency_number), concern=concern
     )
+
+
+# When a member says one of a reply's "get help now if..." signs applies to them: the action
+# of the most severe sign listed, since which one applies is not known.
+_SAFETY_NET_LEAD = {
+    Level.EMERGENCY: (
+        "Thank you for telling us. If one of those signs is happening now, go to an emergency "
+        "department now or call {emergency_number}; do not wait to see whether it settles."
+    ),
+    Level.URGENT: (
+        "Thank you for telling us. If one of those signs is happening now, see a doctor today: "
+        "a same-day GP appointment, an urgent care centre or your local urgent advice line."
+    ),
+    Level.SOON: "Thank you for telling us. Book an appointment with a doctor or physiotherapist.",
+}
+_SAFETY_NET_TAIL = (
+    "Tell them which sign you have. Exercise advice can wait until you have been seen."
+)
+
+
+def safety_net_referral(rules: Sequence[Rule], emergency_number: str | None) -> str:
+    """What to do when one of the listed signs (each a rule's `sign`) applies."""
+    level = max((rule.level for rule in rules), default=Level.EMERGENCY)
+    lead = _SAFETY_NET_LEAD.get(level, _SAFETY_NET_LEAD[Level.EMERGENCY])
+    self_harm = [rule for rule in rules if rule.id == SELF_HARM]
+    parts = [lead.format(emergency_number=emergency_number_words(emergency_number))]
+    if self_harm:
+        # Thoughts of self-harm need their own help, not only a hospital.
+        parts.append(self_harm[0].render_referral(emergency_number))
+    parts.append(_SAFETY_NET_TAIL)
+    return " ".join(parts)

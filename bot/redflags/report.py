@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -57,13 +57,15 @@ _RANKS = {Level.NONE: 0, Level.SOON: 1, Level.URGENT: 2, Level.EMERGENCY: 3}
 
 @dataclass(frozen=True)
 class RaisedFlag:
-    """One rule that fired: what it is about, why, and what the member should do."""
+    """One concern referred: what it is about, why, and what the member should do."""
 
     id: str
     level: Level
     title: str
     evidence: str
     referral: str
+    detector: str = "patterns"
+    """Which detector's evidence is quoted: "patterns" or "learned"."""
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -71,7 +73,41 @@ class RaisedFlag:
             "level": self.level.value,
             "title": self.title,
             "evidence": self.evidence,
+            "detector": self.detector,
         }
+
+
+@dataclass(frozen=True)
+class ScreeningQuestion:
+    """One yes/no question about a concern the evidence suggests but does not settle.
+
+    A yes raises `level` (the concern's own); a no leaves the report as it stands.
+    """
+
+    concern: str
+    question: str
+    level: Level
+    evidence: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "concern": self.concern,
+            "question": self.question,
+            "level": self.level.value,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class SafetyNetList:
+    """The "get help now if..." signs of one topic the reply touches."""
+
+    topic: str
+    title: str
+    signs: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"topic": self.topic, "title": self.title, "signs": list(self.signs)}
 
 
 @dataclass(frozen=True)
@@ -79,9 +115,12 @@ class RedFlagReport:
     """Every flag raised for one message, most severe first, and the member-facing message."""
 
     level: Level
+    """The level that stands without an answer to any screening question."""
     flags: tuple[RaisedFlag, ...]
     message: str | None
     about_someone_else: bool = False
+    confirm: tuple[ScreeningQuestion, ...] = ()
+    safety_net: tuple[SafetyNetList, ...] = ()
 
     @classmethod
     def clear(cls, about_someone_else: bool = False) -> RedFlagReport:
@@ -91,10 +130,15 @@ class RedFlagReport:
     def raised(self) -> bool:
         return self.level is not Level.NONE
 
+    def with_safety_net(self, safety_net: tuple[SafetyNetList, ...]) -> RedFlagReport:
+        return replace(self, safety_net=safety_net)
+
     def to_dict(self) -> dict[str, Any]:
-        """The `red_flags` object of DESIGN.md."""
+        """The `red_flags` object of docs/contracts.md."""
         return {
             "level": self.level.value,
             "flags": [flag.to_dict() for flag in self.flags],
             "message": self.message,
+            "confirm": [question.to_dict() for question in self.confirm],
+            "safety_net": [topic.to_dict() for topic in self.safety_net],
         }

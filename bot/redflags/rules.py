@@ -3,7 +3,7 @@
 The file is data that clinicians and moderators review, so every mistake in it is
 reported as one line naming the file and the rule. Its shape::
 
-    version: 3
+    version: 1
     reviewed: 2025-01-31
     terms:                      # named regex alternatives, used as @name in patterns
       pee: ['pee', 'wee', 'urinate']
@@ -15,6 +15,9 @@ reported as one line naming the file and the rule. Its shape::
         referral_other: Get them to ...       # optional: wording for a helper
         guidance: [NICE NG59 ...]             # what the rule rests on, by name
         superseded_by: [other-rule]           # optional: drop this flag when that one fires
+        screening: Since this started, is there ...?   # one yes/no question (urgent, emergency)
+        screening_other: Is the person you describe ...?  # optional: asked about someone else
+        sign: numbness around the bottom ...  # optional: one line for safety-net lists
         patterns:
           - any: ['@saddle numb']             # one group: any alternative matches
           - all: ['@incontinence', ['@back_pain', '@sciatica']]   # every group must match
@@ -30,6 +33,12 @@ reported as one line naming the file and the rule. Its shape::
         third_person: [...]                   # the same, about someone else
         must_not_catch:                       # phrasings it must not raise, by kind
           - {text: 'no numbness at all', kind: negated}
+    safety_net:                 # "get help now if..." lists, by topic
+      - topic: lower-back
+        title: Back pain
+        words: ['@back_pain', 'lumbar']       # the question mentions the topic
+        tags: [lower-back, sciatica]          # or a cited answer is tagged with it
+        signs: [cauda-equina, bilateral-leg-weakness]   # rules whose `sign` is listed
 
 Patterns run over normalised text (see `bot.redflags.text`): lower case, no apostrophes,
 hyphens as spaces.
@@ -66,6 +75,8 @@ EXAMPLE_KINDS = (
     "benign",
     "third_person",
 )
+# The catalogue concern whose disagreements always refer (see bot.redflags.checker).
+SELF_HARM = "suicide-self-harm"
 MIN_MUST_CATCH = 5
 MIN_MUST_NOT_CATCH = 3
 _RULE_KEYS = {
@@ -80,7 +91,11 @@ _RULE_KEYS = {
     "must_catch",
     "third_person",
     "must_not_catch",
+    "screening",
+    "screening_other",
+    "sign",
 }
+_TOPIC_KEYS = {"topic", "title", "words", "tags", "signs"}
 _PATTERN_KEYS = {"any", "all", "except", "within", "history_ok", "resolved_ok"}
 WITHIN = ("message", "sentence", "nearby")
 _TERM_REFERENCE = re.compile(r"@([a-z][a-z0-9_]*)")
@@ -138,10 +153,31 @@ class Rule:
     third_person: tuple[str, ...]
     must_not_catch: tuple[Example, ...]
     superseded_by: tuple[str, ...] = ()
+    screening: str | None = None
+    """One yes/no question that settles the concern when the evidence is partial."""
+    screening_other: str | None = None
+    sign: str | None = None
+    """The concern in one plain line, for "get help now if..." lists."""
+
+    def screening_question(self, *, about_someone_else: bool = False) -> str | None:
+        if about_someone_else and self.screening_other:
+            return self.screening_other
+        return self.screening
 
     def render_referral(self, emergency_number: str | None, *, for_helper: bool = False) -> str:
         template = self.referral_other if for_helper and self.referral_other else self.referral
         return template.replace("{emergency_number}", emergency_number_words(emergency_number))
+
+
+@dataclass(frozen=True)
+class SafetyNetTopic:
+    """A region or topic with known red flags, and the signs to list when a reply touches it."""
+
+    id: str
+    title: str
+    words: re.Pattern[str]
+    tags: frozenset[str]
+    signs: tuple[Rule, ...]
 
 
 @dataclass(frozen=True)
@@ -150,6 +186,7 @@ class RuleSet:
     reviewed: str
     rules: tuple[Rule, ...]
     path: Path | None = None
+    safety_net: tuple[SafetyNetTopic, ...] = ()
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.rules)
@@ -260,7 +297,53 @@ class _Parser:
         rules = [self._rule(entry, index) for index, entry in enumerate(rules_raw, start=1)]
         self._rule_id = ""
         self._check_ids(rules)
-        return RuleSet(str(self.raw["version"]), str(reviewed), tuple(rules), self.source)
+        topics = self._safety_net(self.raw.get("safety_net") or [], rules)
+        return RuleSet(
+            str(self.raw["version"]), str(reviewed), tuple(rules), self.source, tuple(topics)
+        )
+
+    def _safety_net(self, raw: Any, rules: list[Rule]) -> list[SafetyNetTopic]:
+        if not isinstance(raw, list):
+            raise self.fail("'safety_net' must be a list of topics")
+        by_id = {rule.id: rule for rule in rules}
+        topics: list[SafetyNetTopic] = []
+        for number, entry in enumerate(raw, start=1):
+            if not isinstance(entry, Mapping):
+                raise self.fail(f"safety_net topic {number} must be a mapping")
+            topic_id = entry.get("topic")
+            if not isinstance(topic_id, str) or not _ID.match(topic_id):
+                raise self.fail(f"safety_net topic {number}: 'topic' must be a slug")
+            label = f"safety_net topic '{topic_id}'"
+            unknown = set(entry) - _TOPIC_KEYS
+            if unknown:
+                raise self.fail(
+                    f"{label} has unknown key(s): {', '.join(sorted(map(str, unknown)))}"
+                )
+            if any(topic.id == topic_id for topic in topics):
+                raise self.fail(f"{label} is listed twice")
+            words = self._string_list(entry.get("words") or [], f"{label} 'words'")
+            if not words:
+                raise self.fail(f"{label} needs 'words'")
+            signs = []
+            for rule_id in self._string_list(entry.get("signs") or [], f"{label} 'signs'"):
+                rule = by_id.get(rule_id)
+                if rule is None:
+                    raise self.fail(f"{label} lists unknown rule '{rule_id}'")
+                if not rule.sign:
+                    raise self.fail(f"{label} lists rule '{rule_id}', which has no 'sign'")
+                signs.append(rule)
+            if not signs:
+                raise self.fail(f"{label} needs 'signs'")
+            topics.append(
+                SafetyNetTopic(
+                    id=topic_id,
+                    title=self._text(entry.get("title"), f"{label} title"),
+                    words=self._compile(self._join(words, whole=True), f"{label} 'words'"),
+                    tags=frozenset(self._string_list(entry.get("tags") or [], f"{label} 'tags'")),
+                    signs=tuple(signs),
+                )
+            )
+        return topics
 
     def _check_ids(self, rules: list[Rule]) -> None:
         seen: set[str] = set()
@@ -317,6 +400,9 @@ class _Parser:
         if not guidance:
             raise self.fail("'guidance' must name what the rule rests on")
         superseded = self._string_list(entry.get("superseded_by") or [], "superseded_by")
+        screening = self._optional_text(entry, "screening")
+        if screening is None and level >= Level.URGENT:
+            raise self.fail("an urgent or emergency rule needs 'screening': one yes/no question")
         return Rule(
             id=rule_id,
             level=level,
@@ -329,7 +415,14 @@ class _Parser:
             third_person=tuple(third_person),
             must_not_catch=tuple(must_not_catch),
             superseded_by=tuple(superseded),
+            screening=screening,
+            screening_other=self._optional_text(entry, "screening_other"),
+            sign=self._optional_text(entry, "sign"),
         )
+
+    def _optional_text(self, entry: Mapping[str, Any], key: str) -> str | None:
+        value = entry.get(key)
+        return None if value is None else self._text(value, key)
 
     def _pattern(self, raw: Any, number: int) -> Pattern:
         label = f"pattern {number}"
@@ -394,10 +487,12 @@ class _Parser:
             raise self.fail(f"{label} is empty")
         return TermGroup(self._compile(self._join(alternatives), label), history_ok, resolved_ok)
 
-    def _join(self, alternatives: list[str]) -> str:
+    def _join(self, alternatives: list[str], *, whole: bool = False) -> str:
         # Every alternative starts at the start of a word: "ping" is not in "stepping", nor
         # "urge" in "surgery". (Where a word must also end, the pattern says so: "dead\b".)
-        return "|".join(rf"(?<!\w)(?:{self._expand(a, ())})" for a in alternatives)
+        # `whole`: it ends at the end of a word too ("wee" is not in "week").
+        end = r"(?!\w)" if whole else ""
+        return "|".join(rf"(?<!\w)(?:{self._expand(a, ())}){end}" for a in alternatives)
 
     def _expand(self, expression: str, stack: tuple[str, ...]) -> str:
         def replace(match: re.Match[str]) -> str:

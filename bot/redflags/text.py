@@ -100,6 +100,14 @@ class NormalisedText:
         last = self._origins[min(end, len(self._origins)) - 1]
         return " ".join(self.original[first : last + 1].split())
 
+    def original_range(self, start: int, end: int) -> tuple[int, int]:
+        """The [first, last) offsets in the original text behind normalised text[start:end]."""
+        if not self._origins or start >= end:
+            return (0, 0)
+        first = self._origins[min(start, len(self._origins) - 1)]
+        last = self._origins[min(end, len(self._origins)) - 1]
+        return first, last + 1
+
     @property
     def sentences(self) -> tuple[Sentence, ...]:
         if self._sentences is None:

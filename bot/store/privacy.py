@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.store.audit import record_action
 from bot.store.questions import get_or_create_salt, hash_asker
-from bot.store.schema import AskedQuestion, Feedback, RedFlagEvent, utcnow
+from bot.store.schema import AskedQuestion, Feedback, RedFlagEvent, ScreeningAnswer, utcnow
 
 
 def _count(result: object) -> int:
@@ -27,9 +27,13 @@ def _count(result: object) -> int:
 class Forgotten:
     questions: int
     votes: int
+    screening_answers: int = 0
 
     def describe(self) -> str:
-        return f"{self.questions} questions and {self.votes} votes deleted"
+        return (
+            f"{self.questions} questions, {self.votes} votes and "
+            f"{self.screening_answers} answers to screening questions deleted"
+        )
 
 
 def purge_expired_text(session: Session, retention_days: int, now: datetime | None = None) -> int:
@@ -74,6 +78,9 @@ def forget_member(session: Session, member: str, actor: str) -> Forgotten:
         session.execute(delete(AskedQuestion).where(AskedQuestion.asker_hash == member_hash))
     )
     votes = _count(session.execute(delete(Feedback).where(Feedback.member_hash == member_hash)))
+    answers = _count(
+        session.execute(delete(ScreeningAnswer).where(ScreeningAnswer.member_hash == member_hash))
+    )
     # The audit names no one: the member's id would undo what was just deleted.
     record_action(
         session,
@@ -81,6 +88,6 @@ def forget_member(session: Session, member: str, actor: str) -> Forgotten:
         "*",
         "privacy.forgotten",
         None,
-        {"questions": questions, "votes": votes},
+        {"questions": questions, "votes": votes, "screening_answers": answers},
     )
-    return Forgotten(questions=questions, votes=votes)
+    return Forgotten(questions=questions, votes=votes, screening_answers=answers)

@@ -49,6 +49,7 @@ def save_reply(
     ranked: Sequence[AnswerRef],
     shown: int,
     reply_id: str | None = None,
+    safety_net: Sequence[str] = (),
 ) -> str:
     reply = Reply(
         id=reply_id or new_reply_id(),
@@ -56,6 +57,7 @@ def save_reply(
         scope=scope,
         answer_refs=[[ref.scope, ref.id] for ref in ranked],
         shown=shown,
+        safety_net=list(safety_net),
     )
     session.add(reply)
     session.flush()

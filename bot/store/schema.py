@@ -151,6 +151,38 @@ class Reply(Base):
     """[scope, answer id] pairs, best first: the shown answers, then the next ones."""
     shown: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    safety_net: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    """The safety-net topics the reply listed, for its "one of these applies to me" button."""
+
+
+class ScreeningAnswer(Base):
+    """A member's yes or no to a screening question (or to a safety-net list) under a reply.
+
+    Stored like feedback: the member only as a salted hash, one answer per member, reply and
+    concern (answering again changes it), deleted with everything else by forget-me.
+    """
+
+    __tablename__ = "screening_answers"
+    __table_args__ = (
+        UniqueConstraint(
+            "reply_id",
+            "member_hash",
+            "concern",
+            name="uq_screening_answers_reply_id_member_hash_concern",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reply_id: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asked_questions.id", ondelete="SET NULL")
+    )
+    scope: Mapped[str] = mapped_column(String(64))
+    member_hash: Mapped[str] = mapped_column(String(64))
+    concern: Mapped[str] = mapped_column(String(120))
+    """A catalogue concern id, or "safety-net" for the "one of these applies to me" button."""
+    applies: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class RedFlagEvent(Base):

@@ -21,7 +21,7 @@ from bot.corpus.formats import read_corpus
 from bot.corpus.importer import import_records
 from bot.discord_app.cooldown import MemberCooldown
 from bot.evaluation.retrieval import load_questions
-from bot.paths import eval_dir, starter_answers_dir
+from bot.paths import retrieval_sets_dir, starter_answers_dir
 from bot.settings import Settings
 from bot.store.database import Database
 from tests.discord_app.conftest import running_bot
@@ -92,7 +92,7 @@ async def run_load(app: TriagebotApp, questions: list[str]) -> dict[str, object]
 
 def main() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    questions = [q.question for q in load_questions(eval_dir())]
+    questions = [q.question for q in load_questions(retrieval_sets_dir())]
     with tempfile.TemporaryDirectory(prefix="triagebot-load-") as folder:
         print("building the starter index with the real model...", flush=True)
         app = make_app(Path(folder) / "data")

@@ -8,7 +8,8 @@ Everything is measured in one process and one run, so each ratio compares number
 on the same machine under the same load:
 
 - ask: Retriever.search (k=3, with excerpts) over the evaluation questions on the starter
-  corpus, against the floor of encoding each question alone; the red-flag check too;
+  corpus, against the floor of encoding each question alone (the red-flag check has its own
+  benchmark, tests/benchmarks/redflags_bench.py);
 - build: a full build of a generated 2,000-answer corpus with an empty embedding cache,
   against encoding the passage texts of a sample of those answers alone (per answer);
   then one answer's body edited and rebuilt incrementally with the same cache;
@@ -52,8 +53,6 @@ from bot import paths
 from bot.corpus.formats import read_corpus
 from bot.corpus.records import AnswerRecord, slugify
 from bot.evaluation.retrieval import load_questions
-from bot.redflags import RedFlagChecker
-from bot.redflags.learned import DEFAULT_THRESHOLD, LearnedCheck, learned_model_dir
 from bot.retrieval import (
     GLOBAL_SCOPE,
     Encoder,
@@ -65,7 +64,6 @@ from bot.retrieval import (
 )
 from bot.retrieval.dense import FLAT, HNSW, HNSW_THRESHOLD, DenseIndex, choose_index_type
 from bot.retrieval.passages import corpus_passages
-from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.embedding_cache import SqlEmbeddingCache
 
@@ -151,12 +149,11 @@ def main() -> None:
     say(f"loading the embedding model ({os.cpu_count()} cores)")
     encoder = load_encoder(None)
     starter = read_corpus(paths.starter_answers_dir())
-    questions = [q.question for q in load_questions(paths.eval_dir())]
+    questions = [q.question for q in load_questions(paths.retrieval_sets_dir())]
     say(f"starter corpus: {len(starter)} answers; {len(questions)} evaluation questions")
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="triagebot-bench-") as tmp:
         results |= bench_ask(encoder, starter, questions, Path(tmp) / "starter")
-        results |= bench_redflags(questions)
         generated = generate_corpus(starter, GENERATED_ANSWERS, SEED)
         results |= bench_build(encoder, generated, Path(tmp) / "generated", questions)
     results |= bench_flat_vs_hnsw(RetrievalConfig().depth)
@@ -227,26 +224,6 @@ def ask_p50_ms(root: Path, encoder: Encoder, questions: Sequence[str]) -> float:
     """The ask path's p50 on another index (one pass: the questions are not repeated)."""
     retriever = warmed_retriever(root, encoder)
     return p50([elapsed_ms(retriever.search, q, [GLOBAL_SCOPE], k=3) for q in questions])
-
-
-def bench_redflags(questions: Sequence[str]) -> dict[str, Any]:
-    results = time_checker(RedFlagChecker.default(), questions, "redflags")
-    # The opt-in learned check, when `triagebot redflags --train` has made one here.
-    folder = learned_model_dir(Settings().data_dir)
-    if not folder.is_dir():
-        say(f"no learned red-flag model in {folder}: its timing is skipped")
-        return results
-    learned = RedFlagChecker.default().with_learned(LearnedCheck(folder), DEFAULT_THRESHOLD)
-    return results | time_checker(learned, questions, "redflags_learned")
-
-
-def time_checker(checker: RedFlagChecker, questions: Sequence[str], name: str) -> dict[str, Any]:
-    for question in WARMUP_QUESTIONS:
-        checker.check(question)
-    check_ms = [elapsed_ms(checker.check, q) for q in questions]
-    results = {f"{name}_p50_ms": p50(check_ms), f"{name}_p95_ms": percentile(check_ms, 95)}
-    say(f"{name} p50 {results[f'{name}_p50_ms']} ms, p95 {results[f'{name}_p95_ms']} ms")
-    return results
 
 
 # --- the generated corpus -----------------------------------------------------------

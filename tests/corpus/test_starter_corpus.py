@@ -11,7 +11,7 @@ import pytest
 
 from bot.corpus.formats import read_corpus
 from bot.corpus.records import AnswerRecord
-from bot.paths import eval_dir, starter_answers_dir
+from bot.paths import retrieval_sets_dir, starter_answers_dir
 
 SEED_THREAD = "https://forum.example.org/t/tight-l3-warm-ups-stretches-and-prehab/1042/"
 SYMPTOM_WORDS = re.compile(
@@ -33,7 +33,7 @@ def starter() -> list[AnswerRecord]:
 @pytest.fixture(scope="module")
 def eval_questions() -> list[dict[str, object]]:
     questions = []
-    for path in sorted(eval_dir().glob("retrieval*.jsonl")):
+    for path in sorted(retrieval_sets_dir().glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 questions.append(json.loads(line))

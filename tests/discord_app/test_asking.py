@@ -17,7 +17,8 @@ async def test_ask_answers_in_the_channel_with_cited_answers_and_buttons(
     assert sent.callback_type == 4
     assert not reply.get("flags", 0) & EPHEMERAL
     embeds = reply["embeds"]
-    assert 1 <= len(embeds) <= 3
+    answers = [embed for embed in embeds if embed.get("author")]
+    assert 1 <= len(answers) <= 3
     first = embeds[0]
     assert first["title"] and first["description"]
     assert first["author"]["name"].startswith("by ")
@@ -185,5 +186,7 @@ async def test_forget_me_deletes_what_is_stored_about_the_member(harness: Discor
     sent = await harness.slash("privacy", subcommand="forget-me")
 
     assert sent.body["flags"] & EPHEMERAL
-    assert "1 questions and 0 votes deleted" in sent.body["content"]
+    assert (
+        "1 questions, 0 votes and 0 answers to screening questions deleted" in sent.body["content"]
+    )
     assert harness.bot.app.curation.unanswered(str(GUILD_ID)) == []

@@ -19,7 +19,7 @@ import json
 
 import pytest
 
-from bot.paths import eval_dir
+from bot.paths import redflag_sets_dir, retrieval_sets_dir
 from bot.redflags import RedFlagChecker
 from bot.redflags.evaluation import evaluate, load_examples
 from bot.redflags.report import Level
@@ -46,7 +46,9 @@ FLOORS = {
 def test_a_blind_set_stays_above_its_floors(name: str) -> None:
     emergency_floor, any_floor, alarm_ceiling = FLOORS[name]
 
-    overall = evaluate(RedFlagChecker.default(), load_examples(eval_dir() / name))["overall"]
+    overall = evaluate(
+        RedFlagChecker.default(), load_examples(redflag_sets_dir() / "tuned" / name)
+    )["overall"]
 
     assert overall["per_level"]["emergency"]["sensitivity"] >= emergency_floor
     assert overall["any_flag"]["sensitivity"] >= any_floor
@@ -59,7 +61,7 @@ def test_ordinary_training_questions_are_rarely_raised_to_urgent_or_emergency() 
     # test was written; the ceiling leaves room for a question that genuinely needs one.
     questions = [
         json.loads(line)["question"]
-        for path in sorted(eval_dir().glob("retrieval*.jsonl"))
+        for path in sorted(retrieval_sets_dir().glob("*.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]

@@ -1,182 +1,118 @@
-"""The learned red-flag check: how its verdict combines with the patterns, and its model.
-
-How the checker combines a verdict with the patterns is described with a fixed verdict, so
-each row says exactly what the learned check thought. One test trains a real (tiny) model
-end to end; how well a fully trained one does is measured by
-`tests/benchmarks/redflags_learned.py`, not asserted here.
-"""
+"""The learned detector as it ships: the model, its card, and what it does on real-length
+posts (the real int8 ONNX model, no stand-in)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
 from pathlib import Path
 
+import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.app import red_flag_checker
 from bot.errors import ConfigurationError
-from bot.redflags import Level, RedFlagChecker
-from bot.redflags.learned import LabelledText, LearnedCheck, Verdict, train, training_examples
-from bot.redflags.rules import default_rules_path, load_rules
-
-
-class FixedVerdict:
-    """A learned check that always thinks the same (and remembers what it was shown)."""
-
-    def __init__(self, p_flag: float, p_emergency: float, rules: dict[str, float]) -> None:
-        self.p_flag, self.p_emergency, self.rules = p_flag, p_emergency, rules
-        self.seen: list[str] = []
-
-    def verdict(self, text: str) -> Verdict:
-        self.seen.append(text)
-        return Verdict(self.p_flag, self.p_emergency, dict(self.rules))
-
-    def likeliest_sentence(self, sentences: Sequence[str]) -> str | None:
-        return max(sentences, key=len, default=None)
-
-
-SURE_OF_AN_EMERGENCY = {"stroke": 0.6, "dvt": 0.3, "exercise-collapse": 0.1}
-
-
-def checker_with(learned: FixedVerdict, threshold: float = 0.8) -> RedFlagChecker:
-    return RedFlagChecker.default().with_learned(learned, threshold)  # type: ignore[arg-type]
-
-
-def test_a_confident_verdict_lifts_a_message_the_patterns_missed() -> None:
-    learned = FixedVerdict(0.97, 0.95, SURE_OF_AN_EMERGENCY)
-    text = "Something is off since the rower. I feel very strange and not like myself at all."
-
-    report = checker_with(learned).check(text, emergency_number="999")
-
-    assert report.level is Level.EMERGENCY
-    (flag,) = report.flags
-    assert flag.id == "stroke"  # the likeliest emergency-level rule, not the urgent dvt
-    assert flag.evidence == "I feel very strange and not like myself at all."
-    assert "999" in flag.referral
-
-
-def test_only_an_emergency_is_lifted() -> None:
-    learned = FixedVerdict(0.99, 0.2, {"stroke": 0.5, "dvt": 0.4, "night-pain": 0.1})
-
-    report = checker_with(learned).check("calf is just wrong since the flight home")
-
-    assert report.level is Level.NONE
-
-
-def test_an_unsure_verdict_changes_nothing() -> None:
-    learned = FixedVerdict(0.79, 0.79, SURE_OF_AN_EMERGENCY)
-
-    report = checker_with(learned, threshold=0.8).check("weird feeling after my session")
-
-    assert report.level is Level.NONE
-
-
-def test_the_learned_check_never_lowers_what_the_patterns_found() -> None:
-    learned = FixedVerdict(0.0, 0.0, SURE_OF_AN_EMERGENCY)
-
-    report = checker_with(learned).check("numb when I wipe and I can't pee, back is agony")
-
-    assert report.level is Level.EMERGENCY
-    assert [flag.id for flag in report.flags] == ["cauda-equina"]
-    assert learned.seen == []  # an emergency already found needs no second opinion
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "no numbness down there, bladder and bowels normal, just a stiff lower back",
-        "what are the signs of cauda equina? asking for my exam",
-        "clashed heads at football, no headache, no dizziness, feel completely fine",
-    ],
+from bot.redflags import Level, RuleSet
+from bot.redflags.detectors import Certainty, Message
+from bot.redflags.detectors.learned import (
+    CARD_FILE,
+    MODEL_DIR,
+    MODEL_FILE,
+    NONE_CLASS,
+    LearnedDetector,
+    UnitClassifier,
+    shipped_classifier,
 )
-def test_it_does_not_overrule_a_denial_a_general_question_or_a_settled_knock(text: str) -> None:
-    learned = FixedVerdict(0.99, 0.99, SURE_OF_AN_EMERGENCY)
+from bot.redflags.training import all_messages, rows_hash, units_of
+from bot.settings import Settings
 
-    assert checker_with(learned).check(text).level is Level.NONE
+CARD = json.loads((MODEL_DIR / CARD_FILE).read_text(encoding="utf-8"))
+
+BURIED = (
+    "Bit of background: 52, back into running after a long break, doing three parkruns a "
+    "month and a hill session on Thursdays. Knees have been fine, I stretch the calves. On "
+    "the hill reps I get a heavy pressure in the middle of my chest that spreads into my jaw, "
+    "and it goes off a few minutes after I stop. My watch says my heart rate is normal for "
+    "me. Should I be doing more zone 2 before the hills?"
+)
+ORDINARY = (
+    "Been doing 5/3/1 for about eight months. Squat 140, bench 95, deadlift 180. My main lifts "
+    "are stalling now and I'm wondering whether to switch to a block programme or just run "
+    "another cycle with lower training maxes. I sleep about seven hours and eat enough "
+    "protein. Any advice on what people usually do after their first year?"
+)
 
 
-def test_a_lifted_flag_about_someone_else_is_addressed_to_the_helper() -> None:
-    learned = FixedVerdict(0.99, 0.99, SURE_OF_AN_EMERGENCY)
-
-    report = checker_with(learned).check("my dad is acting strange after his swim, not himself")
-
-    assert report.level is Level.EMERGENCY
-    assert report.about_someone_else
+@pytest.fixture(scope="module")
+def detector(rules: RuleSet) -> LearnedDetector:
+    return LearnedDetector(rules, shipped_classifier())
 
 
-def test_training_rows_are_the_labelled_messages_and_every_rules_examples() -> None:
-    rules = load_rules(default_rules_path())
+def test_the_model_file_is_within_the_size_limit() -> None:
+    assert (MODEL_DIR / MODEL_FILE).stat().st_size <= 25 * 1024 * 1024
 
-    rows = training_examples(rules, [])
 
-    stroke = next(rule for rule in rules if rule.id == "stroke")
-    assert LabelledText(stroke.must_catch[0], Level.EMERGENCY, "stroke") in rows
-    assert LabelledText(stroke.must_not_catch[0].text, Level.NONE, None) in rows
-    assert len(rows) == sum(
-        len(r.must_catch) + len(r.third_person) + len(r.must_not_catch) for r in rules
+def test_the_model_card_matches_the_training_data(rules: RuleSet) -> None:
+    units = [unit for message in all_messages(rules) for unit in units_of(message)]
+
+    assert rows_hash(units) == CARD["data_sha256"], (
+        "the training data changed since the model was trained: run `make train`"
     )
 
 
-def test_a_trained_model_is_saved_whole_and_gives_probabilities(tmp_path: Path) -> None:
-    rows = [
-        LabelledText(
-            "numb between my legs and can't pee since my back went", Level.EMERGENCY, "cauda-equina"
-        ),
-        LabelledText(
-            "face drooped on one side and my words came out wrong", Level.EMERGENCY, "stroke"
-        ),
-        LabelledText("calf swollen hot and red since the long flight", Level.URGENT, "dvt"),
-        LabelledText("how many sets of squats should a beginner do?", Level.NONE, None),
-        LabelledText("quads sore two days after leg day, normal?", Level.NONE, None),
-    ] * 4
-    folder = tmp_path / "models" / "redflags-learned"
-
-    train(rows, folder, epochs=1)
-    learned = LearnedCheck(folder)
-    verdict = learned.verdict("Bit of a worry. My face feels droopy on the left.")
-    evidence = learned.likeliest_sentence(["Bit of a worry.", "My face feels droopy on the left."])
-
-    assert sorted(verdict.rule_probabilities) == ["cauda-equina", "dvt", "stroke"]
-    assert 0.0 <= verdict.p_flag <= 1.0 and 0.0 <= verdict.p_emergency <= 1.0
-    assert sum(verdict.rule_probabilities.values()) == pytest.approx(1.0, abs=1e-4)
-    assert evidence in {"Bit of a worry.", "My face feels droopy on the left."}
-    assert learned.likeliest_sentence(["Hi", "ok"]) is None  # nothing long enough to quote
-    assert sorted(p.name for p in folder.parent.iterdir()) == ["redflags-learned"]
-
-    train(rows[:5], folder, epochs=1)  # retraining replaces the model in place
-
-    assert LearnedCheck(folder).meta["examples"] == 5
-    assert sorted(p.name for p in folder.parent.iterdir()) == ["redflags-learned"]
+def test_the_card_records_the_seed_the_thresholds_and_its_figures() -> None:
+    assert isinstance(CARD["seed"], int)
+    assert {"refer_emergency", "ask_emergency", "clear_emergency"} <= set(CARD["thresholds"])
+    for bucket in ("short", "long"):
+        figures = CARD["development_split"][bucket]
+        assert 0 <= figures["emergency_reaches_emergency"] <= 1
 
 
-def test_training_on_nothing_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="no labelled messages"):
-        train([], tmp_path / "model")
+def test_every_class_is_nothing_or_a_catalogue_concern(rules: RuleSet) -> None:
+    classes = shipped_classifier().classes
+
+    assert classes[0] == NONE_CLASS
+    assert set(classes[1:]) <= {rule.id for rule in rules}
 
 
-def test_a_missing_model_is_a_configuration_error_that_says_how_to_make_one(
-    tmp_path: Path,
+def test_each_text_gets_a_row_of_probabilities() -> None:
+    rows = shipped_classifier().probabilities(["my calf is sore", "", "x " * 500])
+
+    assert rows.shape == (3, len(shipped_classifier().classes))
+    assert np.allclose(rows.sum(axis=1), 1.0, atol=1e-4)
+
+
+def test_a_sign_buried_in_a_long_post_is_found_and_its_sentence_quoted(
+    detector: LearnedDetector,
 ) -> None:
-    with pytest.raises(ConfigurationError, match="triagebot redflags --train"):
-        LearnedCheck(tmp_path / "nothing-here")
+    hits = detector.detect(Message.of(BURIED)).hits
+
+    chest = [hit for hit in hits if hit.rule.id == "exertional-chest-pain"]
+    assert chest and chest[0].certainty in (Certainty.SURE, Certainty.PARTIAL)
+    assert "pressure in the middle of my chest" in chest[0].evidence
 
 
-def test_switching_it_on_without_a_model_is_one_clear_line(tmp_path: Path) -> None:
-    env = {"TRIAGEBOT_DATA_DIR": str(tmp_path), "TRIAGEBOT_REDFLAGS_LEARNED": "true"}
+def test_an_ordinary_long_post_raises_nothing(detector: LearnedDetector) -> None:
+    findings = detector.detect(Message.of(ORDINARY))
 
-    result = CliRunner().invoke(cli, ["redflags", "numb when I wipe"], env=env)
-
-    assert result.exit_code == 1
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1
-    assert "run `triagebot redflags --train` first" in lines[0]
+    assert [hit for hit in findings.hits if hit.rule.level >= Level.URGENT] == []
+    assert findings.clear_sentences, "ordinary sentences are read as ordinary"
 
 
-def test_train_takes_no_message(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        cli, ["redflags", "--train", "numb"], env={"TRIAGEBOT_DATA_DIR": str(tmp_path)}
-    )
+def test_the_bot_runs_both_detectors_unless_the_learned_one_is_switched_off() -> None:
+    assert [d.name for d in red_flag_checker(Settings()).detectors] == ["patterns", "learned"]
+    assert [d.name for d in red_flag_checker(Settings(redflags_learned=False)).detectors] == [
+        "patterns"
+    ]
 
-    assert result.exit_code == 2
-    assert "--train checks no message" in result.output
+
+def test_the_bot_refers_the_buried_sign() -> None:
+    report = red_flag_checker(Settings()).check(BURIED)
+
+    assert report.level is Level.EMERGENCY or "exertional-chest-pain" in [
+        question.concern for question in report.confirm
+    ]
+
+
+def test_a_missing_model_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="make train"):
+        UnitClassifier(tmp_path)

@@ -19,18 +19,26 @@ def test_levels_order_from_none_to_emergency() -> None:
 def test_to_dict_has_exactly_the_design_shape(checker: RedFlagChecker) -> None:
     report = checker.check("can't feel it when I wipe and my back is killing me")
     data = report.to_dict()
-    assert set(data) == {"level", "flags", "message"}
+    assert set(data) == {"level", "flags", "message", "confirm", "safety_net"}
     assert data["level"] == "emergency"
     assert isinstance(data["message"], str)
     assert data["flags"], "an emergency report lists its flags"
     for flag in data["flags"]:
-        assert set(flag) == {"id", "level", "title", "evidence"}
+        assert set(flag) == {"id", "level", "title", "evidence", "detector"}
         assert flag["level"] in {"emergency", "urgent", "soon"}
+        assert flag["detector"] == "patterns"
+    assert [topic["topic"] for topic in data["safety_net"]] == ["lower-back"]
 
 
 def test_a_clear_message_has_level_none_no_flags_and_no_message(checker: RedFlagChecker) -> None:
     report = checker.check("what's a good warm-up for squats?")
-    assert report.to_dict() == {"level": "none", "flags": [], "message": None}
+    assert report.to_dict() == {
+        "level": "none",
+        "flags": [],
+        "message": None,
+        "confirm": [],
+        "safety_net": [],
+    }
     assert not report.raised
 
 
@@ -121,6 +129,7 @@ def test_raised_flag_and_report_are_frozen_data() -> None:
         "level": "soon",
         "title": "Title",
         "evidence": "evidence",
+        "detector": "patterns",
     }
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.level = Level.NONE  # type: ignore[misc]

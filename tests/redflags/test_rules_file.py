@@ -142,6 +142,7 @@ rules:
   - id: cannot-pee
     level: emergency
     title: Cannot pass urine
+    screening: Is it impossible to pee at all?
     referral: Call {emergency_number} now.
     guidance: [NHS page on urinary retention]
     patterns:
@@ -167,6 +168,7 @@ rules:
   - id: knocked-out
     level: emergency
     title: Knocked out
+    screening: Was anyone knocked out?
     referral: Call {emergency_number} now.
     guidance: [made up for a test]
     patterns:

@@ -13,7 +13,7 @@ import pytest
 
 from bot.corpus.formats import read_corpus
 from bot.evaluation.retrieval import evaluate, load_questions
-from bot.paths import eval_dir, starter_answers_dir
+from bot.paths import retrieval_sets_dir, starter_answers_dir
 from bot.retrieval import (
     IndexBuilder,
     MemoryEmbeddingCache,
@@ -52,7 +52,9 @@ MISSING_HINT = (
 
 @pytest.fixture(scope="session")
 def starter_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    if not any(starter_answers_dir().rglob("*.md")) or not any(eval_dir().glob("retrieval*.jsonl")):
+    if not any(starter_answers_dir().rglob("*.md")) or not any(
+        retrieval_sets_dir().glob("*.jsonl")
+    ):
         pytest.skip(MISSING_HINT)
     records = read_corpus(starter_answers_dir())
     encoder = load_encoder(None)
@@ -63,7 +65,7 @@ def starter_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
 
 @pytest.fixture(scope="session")
 def starter_report(starter_retriever: Retriever) -> dict:
-    return evaluate(starter_retriever, load_questions(eval_dir()), ["global"])
+    return evaluate(starter_retriever, load_questions(retrieval_sets_dir()), ["global"])
 
 
 def test_the_hybrid_stays_above_its_floors_on_the_whole_evaluation_set(
@@ -106,7 +108,7 @@ def test_off_topic_and_uncovered_questions_get_no_answer(
 def test_a_shown_answer_quotes_its_best_passage_with_the_match_in_bold(
     starter_retriever: Retriever,
 ) -> None:
-    questions = load_questions(eval_dir())
+    questions = load_questions(retrieval_sets_dir())
     question = next(q for q in questions if q.in_scope and q.split == "tune")
 
     result = starter_retriever.search(question.question, ["global"])

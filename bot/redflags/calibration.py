@@ -1,0 +1,149 @@
+"""Choosing the learned detector's thresholds on the development split (`make train`).
+
+Every development message is read once by each detector: the pattern detector's hits and
+the learned detector's unit probabilities are kept, and the checker's combination (a pure
+function of the hits) is replayed for every candidate set of thresholds. The chosen set is
+the one that catches most while the ordinary messages stay within the budgets below, which
+are tighter than the targets so that a new set has room.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bot.redflags.checker import RedFlagChecker, capped
+from bot.redflags.detectors import Findings, Message
+from bot.redflags.detectors.learned import LearnedDetector, Thresholds, UnitClassifier
+from bot.redflags.detectors.patterns import PatternDetector
+from bot.redflags.evaluation import EvalExample, bucket_figures
+from bot.redflags.report import RedFlagReport
+from bot.redflags.rules import RuleSet
+from bot.redflags.units import Unit
+
+# Budgets on ordinary development messages (the targets are 5% and 15%).
+MAX_ALARMS = 0.035
+MAX_QUESTIONS_ON_ORDINARY_LONG = 0.10
+GRID = {
+    "refer_emergency": (0.6, 0.7, 0.8, 0.9, 0.95, 0.98),
+    "ask_emergency": (0.3, 0.5, 0.7, 0.85, 0.95),
+    "refer_urgent": (0.6, 0.7, 0.8, 0.9, 0.95, 0.98),
+    "ask_urgent": (0.3, 0.5, 0.7, 0.85, 0.95),
+    "refer_soon": (0.6, 0.75, 0.9, 0.98),
+    "refer_self_harm": (0.5, 0.7, 0.8, 0.9, 0.95, 0.98),
+    "ask_self_harm": (0.1, 0.2, 0.3, 0.5, 0.7, 0.95),
+    "clear_emergency": (0.0, 0.02, 0.05, 0.1, 0.2, 0.3),
+    "clear_urgent": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
+}
+
+
+@dataclass(frozen=True)
+class _Scored:
+    labelled: EvalExample
+    message: Message
+    patterns: Findings
+    units: list[Unit]
+    probabilities: np.ndarray
+
+
+def score_messages(
+    rules: RuleSet, messages: Sequence[EvalExample], classifier: UnitClassifier
+) -> tuple[LearnedDetector, list[_Scored]]:
+    patterns = PatternDetector(rules)
+    learned = LearnedDetector(rules, classifier)
+    scored = []
+    for labelled in messages:
+        message = Message.of(capped(labelled.text))
+        units, probabilities = learned.unit_probabilities(message)
+        scored.append(_Scored(labelled, message, patterns.detect(message), units, probabilities))
+    return learned, scored
+
+
+def replay(
+    checker: RedFlagChecker,
+    learned: LearnedDetector,
+    scored: Sequence[_Scored],
+    thresholds: Thresholds,
+) -> list[tuple[EvalExample, RedFlagReport]]:
+    return [
+        (
+            s.labelled,
+            checker.combine(
+                s.message,
+                [s.patterns, learned.findings(s.message, s.units, s.probabilities, thresholds)],
+                safety_net=(),
+            ),
+        )
+        for s in scored
+    ]
+
+
+ASKED = ("emergency", "urgent", "self_harm")
+
+
+def _objective(result: dict[str, Any]) -> float | None:
+    """What a set of thresholds is worth, or None when it breaks a budget."""
+    short, long = result.get("short", {}), result.get("long", {})
+    if (short.get("ordinary_urgent_or_emergency") or 0) > MAX_ALARMS:
+        return None
+    if (long.get("ordinary_urgent_or_emergency") or 0) > MAX_ALARMS:
+        return None
+    if (long.get("ordinary_asked") or 0) > MAX_QUESTIONS_ON_ORDINARY_LONG:
+        return None
+    return (
+        2 * (long.get("serious_referred_or_asked") or 0)
+        + (long.get("emergency_reaches_emergency") or 0)
+        + (short.get("emergency_reaches_emergency") or 0)
+        + (short.get("any_flag_or_question") or 0)
+        + (short.get("suicidal_ideation_caught") or 0)
+        + (long.get("suicidal_ideation_caught") or 0)
+        - (long.get("ordinary_asked") or 0)
+    )
+
+
+def calibrate(
+    rules: RuleSet, development: Sequence[EvalExample]
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """The best thresholds on the development messages, and the figures they give.
+
+    Coordinate ascent over GRID from the strictest setting (which keeps every budget): each
+    threshold in turn takes its best value with the others held, until nothing improves.
+    """
+    checker = RedFlagChecker(rules)
+    learned, scored = score_messages(rules, development, UnitClassifier())
+
+    def value(raw: dict[str, float]) -> tuple[float, dict[str, Any]] | None:
+        if any(raw[f"ask_{name}"] > raw[f"refer_{name}"] for name in ASKED):
+            return None
+        result = bucket_figures(replay(checker, learned, scored, Thresholds.from_dict(raw)))
+        worth = _objective(result)
+        return None if worth is None else (worth, result)
+
+    # The strictest thresholds, with the `clear` pair that keeps the budgets best (patterns
+    # alone may not: then only the learned detector's disagreement brings their alarms down).
+    strictest = {key: max(options) for key, options in GRID.items()}
+    current, best = strictest, None
+    for emergency, urgent in itertools.product(GRID["clear_emergency"], GRID["clear_urgent"]):
+        candidate = {**strictest, "clear_emergency": emergency, "clear_urgent": urgent}
+        found = value(candidate)
+        if found is not None and (best is None or found[0] > best[0]):
+            current, best = candidate, found
+    if best is None:
+        print("the strictest thresholds break a budget; keeping them", file=sys.stderr)
+        result = bucket_figures(replay(checker, learned, scored, Thresholds.from_dict(current)))
+        return current, result
+    improved = True
+    while improved:
+        improved = False
+        for key, options in GRID.items():
+            for option in options:
+                candidate = {**current, key: option}
+                found = value(candidate)
+                if found is not None and found[0] > best[0] + 1e-9:
+                    current, best, improved = candidate, found, True
+    return current, best[1]

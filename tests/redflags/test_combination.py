@@ -1,0 +1,275 @@
+"""How the checker combines what its detectors found: refer, ask, or nothing.
+
+The detectors' findings are given here directly, so each row of the checker's table is
+tested on its own, without a model.
+"""
+
+from __future__ import annotations
+
+from bot.redflags import Level, RedFlagChecker, RuleSet
+from bot.redflags.checker import MAX_QUESTIONS
+from bot.redflags.detectors import Certainty, Findings, Hit, Message
+from bot.redflags.rules import SELF_HARM
+
+TEXT = "Squats went fine. Then something odd happened. Anyway, what about deload weeks?"
+
+
+def hit(
+    rules: RuleSet, rule_id: str, certainty: Certainty, detector: str, sentence: int = 1
+) -> Hit:
+    return Hit(
+        rule=rules.get(rule_id),
+        evidence="something odd happened",
+        third_person=False,
+        certainty=certainty,
+        detector=detector,
+        sentence=sentence,
+    )
+
+
+def combine(checker: RedFlagChecker, *findings: Findings):  # type: ignore[no-untyped-def]
+    return checker.combine(Message.of(TEXT), list(findings))
+
+
+def test_a_sure_pattern_refers(checker: RedFlagChecker, rules: RuleSet) -> None:
+    report = combine(checker, Findings((hit(rules, "stroke", Certainty.SURE, "patterns"),)))
+
+    assert report.level is Level.EMERGENCY
+    assert [flag.id for flag in report.flags] == ["stroke"]
+    assert report.confirm == ()
+
+
+def test_the_learned_detector_alone_refers_when_sure(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(checker, Findings((hit(rules, "stroke", Certainty.SURE, "learned"),)))
+
+    assert report.level is Level.EMERGENCY
+    assert report.flags[0].detector == "learned"
+    assert report.flags[0].evidence == "something odd happened"
+
+
+def test_partial_evidence_asks_one_question_and_keeps_the_level(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(checker, Findings((hit(rules, "cauda-equina", Certainty.PARTIAL, "learned"),)))
+
+    assert report.level is Level.NONE
+    assert report.message is None
+    assert [(q.concern, q.level) for q in report.confirm] == [("cauda-equina", Level.EMERGENCY)]
+    assert report.confirm[0].question == rules.get("cauda-equina").screening
+
+
+def test_a_sure_learned_hit_the_context_rules_set_aside_becomes_a_question(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "stroke", Certainty.SET_ASIDE, "patterns"),)),
+        Findings((hit(rules, "stroke", Certainty.SURE, "learned"),)),
+    )
+
+    assert report.level is Level.NONE
+    assert [q.concern for q in report.confirm] == ["stroke"]
+
+
+def test_partial_evidence_the_context_rules_set_aside_raises_nothing(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "stroke", Certainty.SET_ASIDE, "patterns"),)),
+        Findings((hit(rules, "stroke", Certainty.PARTIAL, "learned"),)),
+    )
+
+    assert report.level is Level.NONE
+    assert report.confirm == ()
+
+
+def test_words_set_aside_with_no_other_evidence_raise_nothing(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(checker, Findings((hit(rules, "stroke", Certainty.SET_ASIDE, "patterns"),)))
+
+    assert not report.raised and report.confirm == ()
+
+
+def test_a_pattern_on_a_sentence_the_model_reads_as_ordinary_becomes_a_question(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "concussion-red-flags", Certainty.SURE, "patterns", sentence=1),)),
+        Findings(clear_sentences={Level.EMERGENCY: frozenset({1})}),
+    )
+
+    assert report.level is Level.NONE
+    assert [q.concern for q in report.confirm] == ["concussion-red-flags"]
+
+
+def test_a_clear_reading_at_a_lower_level_does_not_veto_an_emergency(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "concussion-red-flags", Certainty.SURE, "patterns", sentence=1),)),
+        Findings(clear_sentences={Level.URGENT: frozenset()}),
+    )
+
+    assert report.level is Level.EMERGENCY
+
+
+def test_a_clear_reading_of_another_sentence_changes_nothing(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "concussion-red-flags", Certainty.SURE, "patterns", sentence=1),)),
+        Findings(clear_sentences={Level.EMERGENCY: frozenset({0, 2})}),
+    )
+
+    assert report.level is Level.EMERGENCY
+
+
+class TestTheSelfHarmFloor:
+    """On self-harm, a disagreement between a detector and the context rules refers; words
+    the learned detector reads as ordinary are still asked about, never left alone."""
+
+    def test_a_sure_hit_set_aside_by_the_context_rules_still_refers(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        report = combine(
+            checker,
+            Findings((hit(rules, SELF_HARM, Certainty.SET_ASIDE, "patterns"),)),
+            Findings((hit(rules, SELF_HARM, Certainty.SURE, "learned"),)),
+        )
+
+        assert report.level is Level.EMERGENCY
+
+    def test_a_pattern_on_a_sentence_the_model_reads_as_ordinary_is_asked_about(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        # "am I hurting myself doing this?" about a sore knee: a likely figure of speech.
+        report = combine(
+            checker,
+            Findings((hit(rules, SELF_HARM, Certainty.SURE, "patterns", sentence=1),)),
+            Findings(clear_sentences={Level.EMERGENCY: frozenset({1})}),
+        )
+
+        assert report.level is Level.NONE
+        assert [q.concern for q in report.confirm] == [SELF_HARM]
+
+    def test_words_set_aside_alone_are_asked_about(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        report = combine(
+            checker, Findings((hit(rules, SELF_HARM, Certainty.SET_ASIDE, "patterns"),))
+        )
+
+        assert report.level is Level.NONE
+        assert [q.concern for q in report.confirm] == [SELF_HARM]
+
+    def test_its_question_is_kept_beside_another_emergency_and_comes_first(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        report = combine(
+            checker,
+            Findings((hit(rules, "exertional-chest-pain", Certainty.SURE, "patterns"),)),
+            Findings(
+                (
+                    hit(rules, "dvt", Certainty.PARTIAL, "learned"),
+                    hit(rules, SELF_HARM, Certainty.PARTIAL, "learned"),
+                )
+            ),
+        )
+
+        assert report.level is Level.EMERGENCY
+        assert [q.concern for q in report.confirm] == [SELF_HARM]
+
+
+def test_a_question_that_could_not_raise_the_level_is_dropped(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "exertional-chest-pain", Certainty.SURE, "patterns"),)),
+        Findings((hit(rules, "dvt", Certainty.PARTIAL, "learned"),)),
+    )
+
+    assert report.confirm == ()
+
+
+def test_a_question_about_a_concern_a_referral_supersedes_is_dropped(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    # concussion (urgent) is superseded by concussion-red-flags (emergency).
+    report = combine(
+        checker,
+        Findings((hit(rules, "concussion-red-flags", Certainty.SURE, "patterns"),)),
+        Findings((hit(rules, "concussion", Certainty.PARTIAL, "learned"),)),
+    )
+
+    assert [flag.id for flag in report.flags] == ["concussion-red-flags"]
+    assert report.confirm == ()
+
+
+def test_an_urgent_referral_can_still_ask_about_the_emergency_beyond_it(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "concussion", Certainty.SURE, "patterns"),)),
+        Findings((hit(rules, "concussion-red-flags", Certainty.PARTIAL, "learned"),)),
+    )
+
+    assert report.level is Level.URGENT
+    assert [q.concern for q in report.confirm] == ["concussion-red-flags"]
+
+
+def test_at_most_two_questions_most_severe_first(checker: RedFlagChecker, rules: RuleSet) -> None:
+    report = combine(
+        checker,
+        Findings(
+            tuple(
+                hit(rules, rule_id, Certainty.PARTIAL, "learned")
+                for rule_id in ("dvt", "stroke", "cauda-equina", "foot-drop")
+            )
+        ),
+    )
+
+    assert len(report.confirm) == MAX_QUESTIONS
+    assert all(q.level is Level.EMERGENCY for q in report.confirm)
+
+
+def test_questions_about_someone_else_use_the_helpers_wording(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    about_him = Hit(
+        rule=rules.get(SELF_HARM),
+        evidence="he keeps saying everyone would be better off",
+        third_person=True,
+        certainty=Certainty.PARTIAL,
+        detector="learned",
+        sentence=0,
+    )
+    report = checker.combine(Message.of("my mate keeps saying that"), [Findings((about_him,))])
+
+    assert report.confirm[0].question == rules.get(SELF_HARM).screening_other
+
+
+def test_json_carries_the_questions_beside_level_and_flags(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(checker, Findings((hit(rules, "dvt", Certainty.PARTIAL, "learned"),)))
+
+    data = report.to_dict()
+
+    assert data["level"] == "none" and data["flags"] == []
+    assert data["confirm"] == [
+        {
+            "concern": "dvt",
+            "question": rules.get("dvt").screening,
+            "level": "urgent",
+            "evidence": "something odd happened",
+        }
+    ]
