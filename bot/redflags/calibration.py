@@ -27,7 +27,7 @@ from bot.redflags.rules import RuleSet
 from bot.redflags.units import Unit
 
 # Budgets on ordinary development messages (the targets are 5% and 15%).
-MAX_ALARMS = 0.035
+MAX_ALARMS = 0.025
 MAX_QUESTIONS_ON_ORDINARY_LONG = 0.10
 GRID = {
     "refer_emergency": (0.6, 0.7, 0.8, 0.9, 0.95, 0.98),

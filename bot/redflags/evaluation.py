@@ -9,8 +9,9 @@ A set is a .jsonl file (or a folder of them) with one JSON object per line::
      "evidence": "the words that carry the sign"}   # optional; training uses it
 
 The sets live outside the package, in the repository's `eval/redflags/`: `first-sight/` holds
-sets written before a change and never tuned on (the honest measure), `tuned/` every set that
-has been tuned on (regression sets).
+sets written before a change and never tuned on (the honest measure), `seen/` sets measured
+once and then looked at (regression sets not yet trained on: they join `tuned/` at the next
+`make train`), `tuned/` every set that has been tuned or trained on (regression sets).
 
 A message counts as caught at a level when the report's level is at least the expected
 one. Figures are computed for the whole set and per split: sensitivity and specificity

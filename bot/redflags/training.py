@@ -20,7 +20,8 @@ Where the rows come from (none of it ships in the wheel):
 
 One message in five (by a hash of its text, so the split is stable) is held out as the
 development split: thresholds are chosen on it, and its figures go into the model card.
-The first-sight sets (`eval/redflags/first-sight/`) are never read here.
+The first-sight sets (`eval/redflags/first-sight/`) are never read here, and neither are
+the sets in `eval/redflags/seen/` until they are moved into `tuned/` for a retraining.
 """
 
 from __future__ import annotations
