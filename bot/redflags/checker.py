@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.redflags.detectors import Certainty, Detector, Findings, Hit, Message
+from bot.redflags.detectors.learned import LearnedDetector
 from bot.redflags.detectors.patterns import PatternDetector
 from bot.redflags.referral import compose_message, referral_text
 from bot.redflags.report import (
@@ -130,6 +131,9 @@ class RedFlagChecker:
             for rule_id, d in referred.items()
             if not any(other in referred for other in d.rule.superseded_by)
         }
+        referred = {
+            rule_id: d for rule_id, d in referred.items() if not _read_twice(d, referred.values())
+        }
         top_level = max((d.rule.level for d in referred.values()), default=Level.NONE)
         asked = [
             d
@@ -196,6 +200,31 @@ class RedFlagChecker:
             for topic in self.rules.safety_net
             if topic.tags & tagged or topic.words.search(normalised)
         )
+
+
+def _read_twice(decision: _Decision, referred: Iterable[_Decision]) -> bool:
+    """Whether a learned-only referral rests on the sentence of a higher-level referral of
+    another concern: the model read the same words twice ("won't be around after tonight"
+    as self-harm, and as a weak arm), and one reading of a sentence names one concern."""
+    hit = decision.hit
+    if hit.detector != LearnedDetector.name:
+        return False
+    return any(
+        other.rule.level > decision.rule.level and _same_words(hit, other.hit) for other in referred
+    )
+
+
+def _same_words(learned: Hit, other: Hit) -> bool:
+    """The learned hit starts on the other's sentence, or its unit holds the other's words."""
+    if learned.sentence is not None and learned.sentence == other.sentence:
+        return True
+    unit = _bare(learned.evidence)
+    pieces = [_bare(piece) for piece in other.evidence.split("...")]
+    return all(piece and piece in unit for piece in pieces)
+
+
+def _bare(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
 def _decide(hits: Iterable[Hit], clear: Mapping[Level, set[int]]) -> list[_Decision]:

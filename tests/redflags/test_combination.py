@@ -273,3 +273,45 @@ def test_json_carries_the_questions_beside_level_and_flags(
             "evidence": "something odd happened",
         }
     ]
+
+
+def test_a_learned_lower_concern_on_the_words_of_a_higher_referral_is_dropped(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    # "won't be around after tonight" read as self-harm and, by the same model, as a weak arm.
+    report = combine(
+        checker,
+        Findings((hit(rules, SELF_HARM, Certainty.SURE, "patterns"),)),
+        Findings((hit(rules, "arm-nerve-symptoms", Certainty.SURE, "learned"),)),
+    )
+
+    assert [flag.id for flag in report.flags] == [SELF_HARM]
+
+
+def test_a_lower_concern_elsewhere_or_found_by_the_patterns_is_kept(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    elsewhere = Hit(
+        rule=rules.get("achilles-rupture"),
+        evidence="felt a kick at the back of my heel on the jump and can't push off",
+        third_person=False,
+        certainty=Certainty.SURE,
+        detector="learned",
+        sentence=2,
+    )
+    report = combine(
+        checker,
+        Findings((hit(rules, "exertional-chest-pain", Certainty.SURE, "patterns"), elsewhere)),
+    )
+    by_patterns = combine(
+        checker,
+        Findings(
+            (
+                hit(rules, "exertional-chest-pain", Certainty.SURE, "patterns"),
+                hit(rules, "achilles-rupture", Certainty.SURE, "patterns"),
+            )
+        ),
+    )
+
+    assert [flag.id for flag in report.flags] == ["exertional-chest-pain", "achilles-rupture"]
+    assert [flag.id for flag in by_patterns.flags] == ["exertional-chest-pain", "achilles-rupture"]

@@ -60,3 +60,15 @@ def test_a_farewell_message_from_a_friend_still_refers(checker: RedFlagChecker) 
     text = "my mate sent me a text saying goodbye and that he's sorry for everything"
 
     assert checker.check(text).level is Level.EMERGENCY
+
+
+def test_not_minding_never_waking_up_refers(checker: RedFlagChecker) -> None:
+    text = "training, work, me, none of it feels worth it. honestly wouldnt mind not waking up"
+
+    assert checker.check(text).level is Level.EMERGENCY
+
+
+def test_not_minding_a_lie_in_is_not_a_wish_to_die(checker: RedFlagChecker) -> None:
+    text = "wouldn't mind not waking up at 5am for training every day tbh, early sessions are rough"
+
+    assert checker.check(text).level is Level.NONE
