@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from bot.retrieval import IndexBuilder, Retriever
 from bot.store.embedding_cache import SqlEmbeddingCache
 
 EVAL_SCOPE = "eval"
+FIRST_SIGHT = "first-sight"
 
 
 @click.group(invoke_without_command=True)
@@ -25,7 +27,8 @@ EVAL_SCOPE = "eval"
     "--set",
     "set_path",
     type=click.Path(exists=True, path_type=Path),
-    help="A retrieval*.jsonl file or a folder of them (default: corpus/eval).",
+    help="A retrieval*.jsonl file or a folder of them (default: eval/retrieval, and the "
+    "community corpora beside it).",
 )
 @click.option(
     "--corpus",
@@ -50,27 +53,59 @@ def eval_(
     """Measure retrieval: MRR@10, Hit@1, Hit@3, nDCG@10 and the answer/no-answer decision.
 
     The corpus is built into a throw-away index (embeddings come from the store's cache
-    when they are there), then BM25 alone, dense alone and the hybrid answer every
-    question of the set in the same run.
+    when they are there), then BM25 alone, dense alone, the RRF baseline and the hybrid
+    answer every question of the set in the same run. Without --set and --corpus, each
+    community corpus of eval/retrieval (a folder with a corpus/ and its questions: the
+    first-sight one, never tuned on, and regression sets) is measured beside the starter
+    set; in --json each is a key named after its folder.
 
     \b
     Examples:
       triagebot eval
-      triagebot eval --json --set corpus/eval/retrieval-part-b.jsonl
+      triagebot eval --json --set eval/retrieval/retrieval-part-b.jsonl
       triagebot eval redflags
     """
     if click_ctx.invoked_subcommand is not None:
         return
     ctx: CliContext = click_ctx.obj
-    questions = retrieval_eval.load_questions(set_path or retrieval_sets_dir())
-    records = read_corpus(corpus_path or starter_answers_dir())
+    runs = [("starter", set_path or retrieval_sets_dir(), corpus_path or starter_answers_dir())]
+    if set_path is None and corpus_path is None:
+        runs.extend((folder.name, folder, folder / "corpus") for folder in community_sets())
+    reports = {name: _evaluate(ctx, sets, corpus, calibrate) for name, sets, corpus in runs}
+    report = reports.pop("starter")
+    if as_json:
+        report.pop("details", None)
+        for name, other in reports.items():
+            other.pop("details", None)
+            report[name.replace("-", "_")] = other
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(retrieval_eval.format_report(report, show_misses=misses))
+    for name, other in reports.items():
+        kind = "never tuned on" if name == FIRST_SIGHT else "a regression set"
+        click.echo(f"\n== {name}: a community corpus without `also_asked`, {kind} ==\n")
+        click.echo(retrieval_eval.format_report(other, show_misses=0))
+
+
+def community_sets() -> list[Path]:
+    """The labelled community corpora beside the starter set: first-sight first."""
+    folders = [f for f in sorted(retrieval_sets_dir().iterdir()) if (f / "corpus").is_dir()]
+    return sorted(folders, key=lambda f: f.name != FIRST_SIGHT)
+
+
+def _evaluate(
+    ctx: CliContext, questions_path: Path, corpus_path: Path, calibrate: bool
+) -> dict[str, object]:
+    """One set against its corpus, built into a throw-away index."""
+    questions = retrieval_eval.load_questions(questions_path)
+    records = read_corpus(corpus_path)
     app = ctx.app()
     with tempfile.TemporaryDirectory(prefix="triagebot-eval-") as folder:
         builder = IndexBuilder(Path(folder), app.encoder, SqlEmbeddingCache(app.database))
         with click.progressbar(
             length=len(records),
-            label="Embedding",
-            file=click.get_text_stream("stderr"),  # type: ignore[operator]
+            label=f"Embedding {corpus_path.name}",
+            file=sys.stderr,
         ) as bar:
 
             def progress(done: int, total: int) -> None:
@@ -79,12 +114,7 @@ def eval_(
 
             builder.build(EVAL_SCOPE, records, progress=progress)
         retriever = Retriever(Path(folder), app.encoder)
-        report = retrieval_eval.evaluate(retriever, questions, [EVAL_SCOPE], calibrate=calibrate)
-    if as_json:
-        report.pop("details", None)
-        click.echo(json.dumps(report, indent=2))
-    else:
-        click.echo(retrieval_eval.format_report(report, show_misses=misses))
+        return retrieval_eval.evaluate(retriever, questions, [EVAL_SCOPE], calibrate=calibrate)
 
 
 @eval_.command("redflags")

@@ -7,6 +7,7 @@ import json
 import click
 
 from bot.cli.context import CliContext
+from bot.retrieval.decision import Decision, build_warnings
 from bot.retrieval.manifest import BuildManifest, current_build, list_builds
 from bot.store.answers import AnswerRepository
 from bot.store.schema import GLOBAL_SCOPE
@@ -26,11 +27,18 @@ def _scopes(ctx: CliContext, scope: str | None) -> list[str]:
 
 def _describe(manifest: BuildManifest) -> str:
     counts = manifest.counts
+    found = Decision.from_dict(manifest.decision)
+    decision = (
+        f"answers from a decision score of {found.threshold:.3f} "
+        f"(declines {found.probes_declined:.0%} of {found.probes} off-topic probes)"
+        if found is not None
+        else "no recorded answer threshold (built by an older version: rebuild it)"
+    )
     return (
         f"build {manifest.build_id}: {counts.get('answers', 0)} answers, "
         f"{counts.get('passages', 0)} passages ({counts.get('embedded', 0)} embedded, "
         f"{counts.get('reused', 0)} from the cache), {manifest.index_type}, "
-        f"{manifest.duration_seconds:.1f}s"
+        f"{manifest.duration_seconds:.1f}s, {decision}"
     )
 
 
@@ -72,6 +80,8 @@ def rebuild(ctx: CliContext, scope: str | None, full: bool, as_json: bool) -> No
             click.echo(manifest.to_json())
         else:
             click.echo(f"'{name}' is now on {_describe(manifest)}.")
+        for warning in build_warnings(manifest):
+            click.echo(f"warning: {warning}", err=True)
 
 
 @index.command()

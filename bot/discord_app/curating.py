@@ -30,6 +30,7 @@ from bot.discord_app.embeds import (
 from bot.discord_app.errors import reply_with_error
 from bot.discord_app.forms import AnswerForm, ConfirmNewAnswer, nearest_embed
 from bot.discord_app.permissions import require_moderator
+from bot.retrieval.decision import build_warnings
 from bot.store.guilds import GuildConfig
 
 if TYPE_CHECKING:
@@ -370,6 +371,7 @@ class Curating(commands.Cog):
                 f"{counts.get('answers', 0)} answers, {counts.get('passages', 0)} passages "
                 f"({counts.get('embedded', 0)} embedded, {counts.get('reused', 0)} reused). "
                 "The bot is answering from it now."
+                + "".join(f"\n⚠️ {warning}" for warning in build_warnings(manifest))
             )
         )
 

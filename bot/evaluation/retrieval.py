@@ -21,10 +21,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.errors import TriagebotError
-from bot.retrieval.config import DENSE, HYBRID, KEYWORD
+from bot.retrieval.config import DENSE, HYBRID, KEYWORD, RRF
 from bot.retrieval.retriever import Retriever, shown_positions
 
-MODES = (KEYWORD, DENSE, HYBRID)
+# The modes side by side; "rrf" is the hybrid ranked by reciprocal rank fusion, the
+# plain hybrid baseline.
+RRF_BASELINE = "rrf"
+MODES = (KEYWORD, DENSE, RRF_BASELINE, HYBRID)
 SPLITS = ("tune", "holdout")
 ALL = "all"
 RANK_DEPTH = 10
@@ -32,7 +35,12 @@ SHOWN = 3
 IN_SCOPE_TARGET = 0.95
 OUT_OF_SCOPE_TARGET = 0.8
 COLUMN = 13
-MODE_LABELS = {KEYWORD: "BM25 alone", DENSE: "dense alone", HYBRID: "hybrid"}
+MODE_LABELS = {
+    KEYWORD: "BM25 alone",
+    DENSE: "dense alone",
+    RRF_BASELINE: "RRF baseline",
+    HYBRID: "hybrid",
+}
 METRICS = (
     ("mrr@10", "MRR@10"),
     ("hit@1", "Hit@1"),
@@ -105,17 +113,17 @@ class Ranked:
     question: EvalQuestion
     ids: tuple[str, ...]
     scores: tuple[float, ...]
-    dense_scores: tuple[float, ...] = ()
-    dense_floor: float = 0.0
+    decisions: tuple[float, ...]
+    thresholds: tuple[float, ...]
+    """Each answer's decision score and its build's cut-off (decision.py)."""
 
-    def shown(self, threshold: float, related_margin: float) -> list[str]:
-        """The ids the bot would show with this threshold (the retriever's own rule)."""
+    def shown(self, related_margin: float, threshold: float | None = None) -> list[str]:
+        """The ids the bot would show (the retriever's own rule), with the builds' own
+        thresholds or one `threshold` for all."""
+        top = len(self.scores[:SHOWN])
+        thresholds = self.thresholds[:top] if threshold is None else (threshold,) * top
         positions = shown_positions(
-            self.scores[:SHOWN],
-            threshold=threshold,
-            related_margin=related_margin,
-            best_dense=self.dense_scores[0] if self.dense_scores else 1.0,
-            dense_floor=self.dense_floor,
+            self.scores[:top], self.decisions[:top], thresholds, related_margin=related_margin
         )
         return [self.ids[n] for n in positions]
 
@@ -134,8 +142,8 @@ def rank_questions(
                 question,
                 tuple(a.id for a in result.answers),
                 tuple(float(a.score) for a in result.answers),
-                tuple(float(a.dense_score) for a in result.answers),
-                retriever.config.dense_floor,
+                tuple(float(a.decision_score) for a in result.answers),
+                tuple(float(a.threshold) for a in result.answers),
             )
         )
     return ranked
@@ -155,7 +163,7 @@ def calibrate_threshold(
     edge, so that new questions are least likely to fall on the wrong side. Otherwise
     the middle of the range that maximises the mean of the two rates.
     """
-    best_scores = [r.scores[0] for r in ranked if r.scores]
+    best_scores = [r.decisions[0] for r in ranked if r.decisions]
     if not best_scores:
         return 0.0
     low, high = min(best_scores) - 0.01, max(best_scores) + 0.01
@@ -177,11 +185,11 @@ def _decision_rates(
     ranked: Sequence[Ranked], threshold: float, related_margin: float
 ) -> tuple[float, float]:
     answered = [
-        bool(set(r.shown(threshold, related_margin)) & set(r.question.relevant))
+        bool(set(r.shown(related_margin, threshold)) & set(r.question.relevant))
         for r in ranked
         if r.question.in_scope
     ]
-    declined = [not r.shown(threshold, related_margin) for r in ranked if not r.question.in_scope]
+    declined = [not r.shown(related_margin, threshold) for r in ranked if not r.question.in_scope]
     # A split without one kind of question constrains nothing on that side.
     return (_mean(answered) if answered else 1.0, _mean(declined) if declined else 1.0)
 
@@ -207,15 +215,20 @@ def evaluate(
         "details": {},
     }
     for mode in modes:
-        config = replace(retriever.config, mode=mode)
+        if mode == RRF_BASELINE:
+            config = replace(retriever.config, mode=HYBRID, fusion=RRF)
+        else:
+            config = replace(retriever.config, mode=mode)
         if mode != retriever.config.mode:
             config = replace(config, min_score=None)
         ranked = rank_questions(retriever.with_config(config), questions, scopes)
-        threshold = config.threshold
+        threshold: float | None = None
         if calibrate:
             tune = [r for r in ranked if r.question.split == "tune"] or ranked
             threshold = calibrate_threshold(tune, config.related_margin)
         details = [_judge(r, threshold, config.related_margin) for r in ranked]
+        if threshold is None:
+            threshold = next((r.thresholds[0] for r in ranked if r.thresholds), 0.0)
         report["modes"][mode] = {  # type: ignore[index]
             split: _summarise([d for d in details if split in (ALL, d["split"])])
             for split in (*SPLITS, ALL)
@@ -225,9 +238,9 @@ def evaluate(
     return report
 
 
-def _judge(ranked: Ranked, threshold: float, related_margin: float) -> dict:
+def _judge(ranked: Ranked, threshold: float | None, related_margin: float) -> dict:
     question = ranked.question
-    shown_ids = ranked.shown(threshold, related_margin)
+    shown_ids = ranked.shown(related_margin, threshold)
     detail: dict[str, object] = {
         "question": question.question,
         "split": question.split,

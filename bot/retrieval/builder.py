@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,14 @@ import numpy as np
 from bot.corpus.records import AnswerRecord
 from bot.errors import CorpusError
 from bot.retrieval.cache import EmbeddingCache
+from bot.retrieval.config import RetrievalConfig
+from bot.retrieval.decision import (
+    KEYWORD_WEIGHT,
+    Decision,
+    decision_score,
+    probe_questions,
+    threshold_for,
+)
 from bot.retrieval.dense import (
     HNSW,
     HNSW_EF_CONSTRUCTION,
@@ -35,8 +44,9 @@ from bot.retrieval.dense import (
     DenseIndex,
 )
 from bot.retrieval.encoder import Encoder
+from bot.retrieval.fusion import QueryScores, score_build
 from bot.retrieval.keyword import K1, B, KeywordIndex
-from bot.retrieval.loader import IndexedAnswer
+from bot.retrieval.loader import IndexedAnswer, LoadedBuild
 from bot.retrieval.manifest import (
     ANSWERS_FILE,
     DENSE_FILE,
@@ -58,7 +68,7 @@ from bot.retrieval.manifest import (
     write_manifest,
     write_pointer,
 )
-from bot.retrieval.passages import MAX_WORDS, TARGET_WORDS, Passage, answer_passages
+from bot.retrieval.passages import MAX_WORDS, TARGET_WORDS, Passage, answer_passages, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +124,8 @@ class IndexBuilder:
             folder = build_dir(self.index_root, scope, build_id)
             folder.mkdir(parents=True)
             dense = DenseIndex.build(vectors, hnsw_threshold=self.hnsw_threshold)
-            _write_files(folder, answers, passages, dense)
+            keyword = KeywordIndex.build([p.embed_text for p in passages])
+            _write_files(folder, answers, passages, dense, keyword)
             manifest = BuildManifest(
                 build_id=build_id,
                 scope=scope,
@@ -127,6 +138,7 @@ class IndexBuilder:
                     "passages": len(passages),
                     "embedded": embedded,
                     "reused": len({p.content_hash for p in passages}) - embedded,
+                    "with_phrasings": sum(1 for r in records if r.also_asked),
                 },
                 corpus_checksum=corpus_checksum(records),
                 files=_checksums(folder),
@@ -135,6 +147,8 @@ class IndexBuilder:
                 duration_seconds=round(time.monotonic() - started, 3),
                 settings=_build_settings(dense.index_type, self.hnsw_threshold),
             )
+            built = LoadedBuild.of(manifest, tuple(answers), tuple(passages), dense, keyword)
+            manifest = replace(manifest, decision=self._decision(built))
             write_manifest(folder, manifest)
             fsync_dir(folder)
             fsync_dir(folder.parent)
@@ -173,11 +187,47 @@ class IndexBuilder:
             log.info("scope %s: pruned builds %s", scope, ", ".join(removed))
         return removed
 
+    def _decision(self, build: LoadedBuild) -> dict[str, object]:
+        """The build's cut-off and how many off-topic probes it declines (decision.py);
+        nothing for an empty corpus, which answers nothing."""
+        if not build.passages:
+            return {}
+        config = RetrievalConfig()
+        threshold = threshold_for(config, None)
+        texts = {text_hash(q): q for q in probe_questions()}
+        vectors, _ = self._embed_texts(texts, full=False, progress=None)
+        declined = 0
+        for content_hash, question in texts.items():
+            scores = QueryScores.compute(build, question, vectors[content_hash])
+            matches = score_build(scores, config)
+            if not matches:
+                declined += 1
+                continue
+            best = matches[0]
+            if decision_score(best.closest, best.best_keyword, config.mode) < threshold:
+                declined += 1
+        return Decision(
+            threshold=threshold,
+            keyword_weight=KEYWORD_WEIGHT,
+            probes=len(texts),
+            probes_declined=round(declined / len(texts), 4),
+        ).to_dict()
+
     def _embed(
         self, passages: Sequence[Passage], *, full: bool, progress: Progress | None
     ) -> tuple[np.ndarray, int]:
         """Vectors for every passage, and how many distinct texts had to be embedded."""
         texts = {p.content_hash: p.embed_text for p in passages}
+        known, embedded = self._embed_texts(texts, full=full, progress=progress)
+        matrix = np.zeros((len(passages), self.encoder.dimension), dtype=np.float32)
+        for row, passage in enumerate(passages):
+            matrix[row] = known[passage.content_hash]
+        return matrix, embedded
+
+    def _embed_texts(
+        self, texts: dict[str, str], *, full: bool, progress: Progress | None
+    ) -> tuple[dict[str, np.ndarray], int]:
+        """A vector for each text (by hash), and how many had to be embedded."""
         model = self.encoder.name
         known = {} if full else self.cache.get_many(model, list(texts))
         known = {h: v for h, v in known.items() if np.shape(v) == (self.encoder.dimension,)}
@@ -204,10 +254,7 @@ class IndexBuilder:
             done += len(chunk)
             if progress:
                 progress(done, total)
-        matrix = np.zeros((len(passages), self.encoder.dimension), dtype=np.float32)
-        for row, passage in enumerate(passages):
-            matrix[row] = known[passage.content_hash]
-        return matrix, len(missing)
+        return known, len(missing)
 
 
 def _write_files(
@@ -215,11 +262,12 @@ def _write_files(
     answers: Sequence[IndexedAnswer],
     passages: Sequence[Passage],
     dense: DenseIndex,
+    keyword: KeywordIndex,
 ) -> None:
     _write_jsonl(folder / ANSWERS_FILE, (a.to_dict() for a in answers))
     _write_jsonl(folder / PASSAGES_FILE, (p.to_dict() for p in passages))
     dense.save(folder / DENSE_FILE)
-    KeywordIndex.build([p.embed_text for p in passages]).save(folder / KEYWORD_DIR)
+    keyword.save(folder / KEYWORD_DIR)
 
 
 def _layout(records: Sequence[AnswerRecord]) -> tuple[list[IndexedAnswer], list[Passage]]:

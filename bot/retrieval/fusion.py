@@ -6,8 +6,8 @@ answer found by any of its passages is scored on all of them: for each signal, i
 best passage plus a smaller share of its second best (`second_passage_weight`), so an
 answer matched by its title, its question and a paragraph outranks one that a single
 passage happens to match. The hybrid score is the weighted sum of the two. Both parts
-are on fixed scales, so answers from different scopes (and builds) compare directly
-and one threshold decides confidence everywhere.
+are on fixed scales, so answers from different scopes (and builds) merge by score.
+Whether to answer at all is decided apart from this ranking (decision.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.retrieval.config import BEST_PASSAGE, DENSE, HYBRID, KEYWORD, RRF, RetrievalConfig
+from bot.retrieval.config import DENSE, HYBRID, KEYWORD, RRF, RetrievalConfig
 from bot.retrieval.loader import LoadedBuild
 
 
@@ -56,6 +56,10 @@ class AnswerMatch:
     dense: float
     keyword: float
     best_passage: int
+    closest: float = 0.0
+    """The cosine of the answer's closest passage (decision.py)."""
+    best_keyword: float = 0.0
+    """The keyword share of the answer's best-matching passage (decision.py)."""
     rank_score: float | None = None
     """What the ranking sorts by when it is not `score` (reciprocal rank fusion)."""
 
@@ -86,6 +90,9 @@ def match_answers(scores: QueryScores, config: RetrievalConfig) -> list[AnswerMa
     second = config.second_passage_weight
     answer_dense = _aggregate_by_owner(owners, dense, second)
     answer_keyword = _aggregate_by_owner(owners, keyword, second)
+    # What decides whether to answer is read from single passages, whatever the ranking.
+    answer_closest = _aggregate_by_owner(owners, dense, 0.0)
+    answer_best_keyword = _aggregate_by_owner(owners, keyword, 0.0)
     if config.mode == DENSE:
         answer_scores = answer_dense
         passage_scores = dense
@@ -94,14 +101,11 @@ def match_answers(scores: QueryScores, config: RetrievalConfig) -> list[AnswerMa
         passage_scores = keyword
     else:
         passage_scores = combine(dense, keyword, config)
-        if config.aggregate == BEST_PASSAGE:
-            answer_scores = _aggregate_by_owner(owners, passage_scores, second)
-        else:
-            weight_dense = config.dense_weight
-            answer_scores = {
-                a: weight_dense * answer_dense[a] + (1.0 - weight_dense) * answer_keyword[a]
-                for a in answer_dense
-            }
+        weight_dense = config.dense_weight
+        answer_scores = {
+            a: weight_dense * answer_dense[a] + (1.0 - weight_dense) * answer_keyword[a]
+            for a in answer_dense
+        }
     best_passage = _argmax_by_owner(owners, passages, passage_scores)
     matches = [
         AnswerMatch(
@@ -111,6 +115,8 @@ def match_answers(scores: QueryScores, config: RetrievalConfig) -> list[AnswerMa
             dense=float(answer_dense[answer]),
             keyword=float(answer_keyword[answer]),
             best_passage=int(best_passage[answer]),
+            closest=float(answer_closest[answer]),
+            best_keyword=float(answer_best_keyword[answer]),
         )
         for answer in answer_scores
     ]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.retrieval.decision import Decision
 from bot.retrieval.dense import DenseIndex
 from bot.retrieval.keyword import KeywordIndex
 from bot.retrieval.manifest import (
@@ -98,6 +99,28 @@ class LoadedBuild:
     @property
     def scope(self) -> str:
         return self.manifest.scope
+
+    @classmethod
+    def of(
+        cls,
+        manifest: BuildManifest,
+        answers: tuple[IndexedAnswer, ...],
+        passages: tuple[Passage, ...],
+        dense: DenseIndex,
+        keyword: KeywordIndex,
+    ) -> LoadedBuild:
+        """A build from its parts (the passage-to-answer map is derived)."""
+        passage_answer = np.zeros(len(passages), dtype=np.int64)
+        for number, answer in enumerate(answers):
+            passage_answer[answer.first_passage : answer.first_passage + answer.passage_count] = (
+                number
+            )
+        return cls(manifest, answers, passages, passage_answer, dense, keyword)
+
+    @property
+    def decision(self) -> Decision | None:
+        """The build's own answer/decline cut-off (None for builds made before they had one)."""
+        return Decision.from_dict(self.manifest.decision)
 
     def answer_passages(self, answer_number: int) -> range:
         answer = self.answers[answer_number]
@@ -188,15 +211,12 @@ def open_build(folder: Path, *, model: str, dimension: int) -> LoadedBuild:
             f"index build {manifest.build_id} could not be read ({type(error).__name__}): "
             f"{REBUILD_HINT}"
         ) from error
-    passage_answer = np.zeros(len(passages), dtype=np.int64)
-    for number, answer in enumerate(answers):
-        passage_answer[answer.first_passage : answer.first_passage + answer.passage_count] = number
     if dense.size != len(passages) or keyword.n_docs != len(passages):
         raise IndexCorruptError(
             f"index build {manifest.build_id} is inconsistent (passage counts differ): "
             f"{REBUILD_HINT}"
         )
-    return LoadedBuild(manifest, answers, passages, passage_answer, dense, keyword)
+    return LoadedBuild.of(manifest, answers, passages, dense, keyword)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, object]]:

@@ -60,7 +60,8 @@ class BuildManifest:
     index_type: str
     created_at: str
     counts: dict[str, int]
-    """answers, passages, embedded (new this build), reused (from the embedding cache)."""
+    """answers, passages, embedded (new this build), reused (from the embedding cache),
+    with_phrasings (answers with `also_asked` phrasings)."""
     corpus_checksum: str
     files: dict[str, str]
     """Relative path -> SHA-256 of every index file of the build."""
@@ -69,6 +70,9 @@ class BuildManifest:
     duration_seconds: float = 0.0
     format_version: int = FORMAT_VERSION
     settings: dict[str, object] = field(default_factory=dict)
+    decision: dict[str, object] = field(default_factory=dict)
+    """The build's answer/decline cut-off and its off-topic probe check (decision.py);
+    empty for an empty corpus and for builds made before builds recorded one."""
 
     @property
     def answer_count(self) -> int:

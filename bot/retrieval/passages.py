@@ -1,9 +1,10 @@
 """Cutting answers into the passages that are embedded and keyword-indexed.
 
 An answer gives one passage for its title, one for the question it answered (when
-known) and for each other way it is asked (`also_asked`), and one per paragraph-ish chunk
-of its body, so that a long answer is found by
-the one paragraph that matches. Search ranks answers; passages only say why.
+known) and for each other way it is asked (`also_asked`), one per paragraph-ish chunk
+of its body, so that a long answer is found by the one paragraph that matches, and, when
+the body has several chunks, one for the whole answer. Search ranks answers; passages
+only say why.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.corpus.records import AnswerRecord
 TITLE = "title"
 QUESTION = "question"
 BODY = "body"
+WHOLE = "whole"
 
 # MiniLM reads at most 256 word pieces (about 180 words); chunks stay well under that.
 TARGET_WORDS = 90
@@ -82,9 +84,15 @@ def answer_passages(record: AnswerRecord) -> list[Passage]:
         question = _clean(asked or "")
         if question:
             pieces.append((QUESTION, question, question))
-    for chunk in split_body(record.body):
+    chunks = split_body(record.body)
+    for chunk in chunks:
         # The title gives a paragraph the context it lacks on its own ("hold it for 30s").
         pieces.append((BODY, chunk, f"{title}\n{chunk}" if title else chunk))
+    if len(chunks) > 1:
+        # The whole answer once more: a question that names words from several paragraphs
+        # matches it (BM25 reads it all; the encoder reads its first 256 word pieces).
+        whole = _clean(record.body)
+        pieces.append((WHOLE, whole, f"{title}\n{whole}" if title else whole))
     return [
         Passage(record.id, kind, ordinal, text, embed_text)
         for ordinal, (kind, text, embed_text) in enumerate(pieces)

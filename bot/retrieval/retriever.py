@@ -26,6 +26,7 @@ import numpy as np
 
 from bot.errors import TriagebotError
 from bot.retrieval.config import RetrievalConfig
+from bot.retrieval.decision import decision_score, threshold_for
 from bot.retrieval.encoder import Encoder
 from bot.retrieval.excerpt import Excerpt, SentenceScorer, make_excerpts
 from bot.retrieval.fusion import AnswerMatch, QueryScores, score_build
@@ -61,6 +62,10 @@ class RetrievedAnswer:
     dense_score: float = 0.0
     keyword_score: float = 0.0
     build_id: str = ""
+    decision_score: float = 0.0
+    """How sure search is of this answer (decision.py)."""
+    threshold: float = 0.0
+    """The decision score its build asks for before it is shown."""
 
 
 @dataclass
@@ -72,10 +77,13 @@ class SearchResult:
     build_ids: dict[str, str]
     """The build each searched scope was answered from."""
     best_score: float | None = None
-    """The best answer's score, even when it was below the threshold."""
+    """The best answer's ranking score, even when it was not shown."""
     threshold: float = 0.0
+    """The cut-off on the decision score that the best answer's build sets."""
     missing_scopes: tuple[str, ...] = ()
     """Scopes searched that have no index build (skipped)."""
+    decision_score: float | None = None
+    """The best answer's decision score (decision.py)."""
 
     @property
     def no_answer(self) -> bool:
@@ -138,8 +146,8 @@ class Retriever:
     ) -> SearchResult:
         """The best answers to `question` from `scopes` (own scope first), at most `k`.
 
-        With `use_threshold`, answers are shown only when the best one scores at least
-        the threshold (`confident`), and then only those close to the best one.
+        With `use_threshold`, answers are shown only when the best one's decision score
+        reaches its build's threshold (`confident`), and then only those close to it.
         """
         config = self.config
         ordered_scopes = list(dict.fromkeys(scopes))
@@ -153,28 +161,30 @@ class Retriever:
         build_ids = {s: b.build_id for s, b in builds.items() if b is not None}
         # Gym shorthand ("lbp", "ohp", "hammy") written out as the answers write it.
         question = expand_shorthand(" ".join(question.split()))
-        threshold = config.threshold
         if not question:
-            return SearchResult([], False, build_ids, None, threshold, missing)
+            return SearchResult([], False, build_ids, None, 0.0, missing)
         vector = self.question_vector(question)
-        matches = self._merged_matches(question, vector, builds)
-        best = matches[0].score if matches else None
-        confident = (
-            best is not None and best >= threshold and matches[0].dense >= config.dense_floor
+        matches = self._merged_matches(question, vector, builds)[: max(k, 1)]
+        decisions = [decision_score(m.closest, m.best_keyword, config.mode) for m in matches]
+        thresholds = [threshold_for(config, m.build.decision) for m in matches]
+        positions = shown_positions(
+            [m.score for m in matches],
+            decisions,
+            thresholds,
+            related_margin=config.related_margin,
         )
-        if use_threshold:
-            positions = shown_positions(
-                [m.score for m in matches[:k]],
-                threshold=threshold,
-                related_margin=config.related_margin,
-                best_dense=matches[0].dense if matches else 0.0,
-                dense_floor=config.dense_floor,
-            )
-            shown = [matches[n] for n in positions]
-        else:
-            shown = matches[:k]
+        confident = bool(positions)
+        shown = [matches[n] for n in positions] if use_threshold else matches[:k]
         answers = self._answers(shown, question, vector, with_excerpts)
-        return SearchResult(answers, confident, build_ids, best, threshold, missing)
+        return SearchResult(
+            answers,
+            confident,
+            build_ids,
+            matches[0].score if matches else None,
+            thresholds[0] if matches else 0.0,
+            missing,
+            decisions[0] if matches else None,
+        )
 
     def build_for(self, scope: str) -> LoadedBuild | None:
         """The scope's build to search now (loading or switching when CURRENT changed)."""
@@ -279,7 +289,16 @@ class Retriever:
                     sentence_scorer=self._sentence_scorer(vector),
                 )
             )
-        return [_retrieved(m, e) for m, e in zip(matches, excerpts, strict=True)]
+        config = self.config
+        return [
+            _retrieved(
+                m,
+                e,
+                decision_score(m.closest, m.best_keyword, config.mode),
+                threshold_for(config, m.build.decision),
+            )
+            for m, e in zip(matches, excerpts, strict=True)
+        ]
 
     def _excerpt_passage(self, match: AnswerMatch) -> str:
         """The answer's body passage that scores best (a title is no excerpt)."""
@@ -302,25 +321,26 @@ class Retriever:
 
 def shown_positions(
     scores: Sequence[float],
+    decisions: Sequence[float],
+    thresholds: Sequence[float],
     *,
-    threshold: float,
     related_margin: float,
-    best_dense: float = 1.0,
-    dense_floor: float = 0.0,
 ) -> list[int]:
-    """The confidence rule: which of the ranked answers (their scores, in rank order) to show.
+    """The confidence rule: which of the ranked answers to show (by position).
 
-    None when the first is below the threshold, or its dense score (`best_dense`) below
-    `dense_floor`; otherwise the first and those that reach the threshold and come within
-    `related_margin` of the first.
+    None when the first one's decision score is below its build's threshold; otherwise
+    each answer whose decision score reaches its build's threshold and whose ranking
+    score comes within `related_margin` of the first's.
     """
-    if not scores or scores[0] < threshold or best_dense < dense_floor:
+    if not scores or decisions[0] < thresholds[0]:
         return []
-    floor = max(threshold, scores[0] - related_margin)
-    return [n for n, score in enumerate(scores) if score >= floor]
+    floor = scores[0] - related_margin
+    return [n for n, score in enumerate(scores) if score >= floor and decisions[n] >= thresholds[n]]
 
 
-def _retrieved(match: AnswerMatch, excerpt: Excerpt | None) -> RetrievedAnswer:
+def _retrieved(
+    match: AnswerMatch, excerpt: Excerpt | None, decision: float, threshold: float
+) -> RetrievedAnswer:
     build = match.build
     answer = build.answers[match.answer_number]
     return RetrievedAnswer(
@@ -336,6 +356,8 @@ def _retrieved(match: AnswerMatch, excerpt: Excerpt | None) -> RetrievedAnswer:
         dense_score=match.dense,
         keyword_score=match.keyword,
         build_id=build.build_id,
+        decision_score=decision,
+        threshold=threshold,
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.errors import CorpusError
 from bot.retrieval import IndexBuilder, MemoryEmbeddingCache, current_build, list_builds
+from bot.retrieval.decision import probe_questions
 from bot.retrieval.manifest import (
     CURRENT_FILE,
     MANIFEST_FILE,
@@ -23,18 +24,25 @@ from tests.retrieval.conftest import DEADLIFT, PROTEIN, STARTER_RECORDS, answer
 from tests.support.fake_encoder import FakeEncoder
 
 
+def passage_texts(encoder: FakeEncoder) -> list[str]:
+    """What the encoder embedded for passages (the off-topic probes aside)."""
+    probes = set(probe_questions())
+    return [text for text in encoder.encoded_texts if text not in probes]
+
+
 def test_a_first_build_embeds_every_passage_and_becomes_current(
     builder: IndexBuilder, encoder: FakeEncoder, index_root: Path
 ) -> None:
     manifest = builder.build("global", STARTER_RECORDS)
 
     passages = corpus_passages(STARTER_RECORDS)
-    assert len(encoder.encoded_texts) == len(passages)
+    assert len(passage_texts(encoder)) == len(passages)
     assert manifest.counts == {
         "answers": 4,
         "passages": len(passages),
         "embedded": len(passages),
         "reused": 0,
+        "with_phrasings": 0,
     }
     assert current_build(index_root, "global") == manifest
     assert (index_root / "global" / CURRENT_FILE).read_text().strip() == manifest.build_id
@@ -113,7 +121,7 @@ def test_the_cache_is_per_model(index_root: Path, cache: MemoryEmbeddingCache) -
 
     IndexBuilder(index_root, other_model, cache).build("global", STARTER_RECORDS)
 
-    assert len(other_model.encoded_texts) == len(corpus_passages(STARTER_RECORDS))
+    assert len(passage_texts(other_model)) == len(corpus_passages(STARTER_RECORDS))
 
 
 def test_progress_counts_up_to_every_passage_text(builder: IndexBuilder) -> None:

@@ -48,8 +48,12 @@ def test_ndcg_prefers_the_best_relevant_answer_first() -> None:
 
 
 def _ranked(question: str, relevant: tuple[str, ...], top: float) -> Ranked:
+    """A ranking whose decision scores equal its ranking scores, built with a 0.5 cut-off."""
     first = relevant[0] if relevant else "unrelated-answer"
-    return Ranked(EvalQuestion(question, relevant, "tune"), (first, "other"), (top, top - 0.3))
+    scores = (top, top - 0.3)
+    return Ranked(
+        EvalQuestion(question, relevant, "tune"), (first, "other"), scores, scores, (0.5, 0.5)
+    )
 
 
 def test_the_threshold_sits_midway_in_the_range_that_meets_both_targets() -> None:
@@ -74,8 +78,15 @@ def test_without_a_threshold_meeting_both_targets_the_balanced_best_is_chosen() 
     threshold = calibrate_threshold(ranked, related_margin=0.15)
 
     assert 0.6 < threshold <= 0.8
-    assert ranked[1].shown(threshold, 0.15) == ["b"]
-    assert ranked[2].shown(threshold, 0.15) == []
+    assert ranked[1].shown(0.15, threshold) == ["b"]
+    assert ranked[2].shown(0.15, threshold) == []
+
+
+def test_without_a_calibrated_threshold_each_build_decides_with_its_own() -> None:
+    ranked = _ranked("in", ("a",), 0.55)
+
+    assert ranked.shown(0.15) == ["a"]
+    assert ranked.shown(0.15, 0.6) == []
 
 
 def test_questions_are_read_from_every_retrieval_file_of_a_folder(tmp_path: Path) -> None:
@@ -117,7 +128,7 @@ def test_each_mode_is_reported_per_split_and_overall(
 
     report = evaluate(retriever, questions, ["global"])
 
-    assert set(report["modes"]) == {"keyword", "dense", "hybrid"}
+    assert set(report["modes"]) == {"keyword", "dense", "rrf", "hybrid"}
     hybrid = report["modes"]["hybrid"]
     assert hybrid["tune"]["hit@1"] == 1.0
     assert hybrid["all"]["in_scope"] == 2 and hybrid["all"]["out_of_scope"] == 1
@@ -127,4 +138,5 @@ def test_each_mode_is_reported_per_split_and_overall(
     assert report["calibrated"] is False
     text = format_report(report, show_misses=5)
     assert "BM25 alone" in text and "dense alone" in text and "hybrid" in text
+    assert "RRF baseline" in text
     assert "holdout (1 in scope, 1 out of scope)" in text

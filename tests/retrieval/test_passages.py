@@ -9,6 +9,7 @@ from bot.retrieval.passages import (
     MAX_WORDS,
     QUESTION,
     TITLE,
+    WHOLE,
     answer_passages,
     sentences,
     split_body,
@@ -59,6 +60,18 @@ def test_a_long_answer_is_cut_into_several_paragraph_passages() -> None:
 
     assert len(chunks) == 3
     assert chunks[1].startswith("strength0")
+
+
+def test_an_answer_of_several_chunks_is_also_indexed_whole() -> None:
+    body = "\n\n".join(_paragraph(topic, 70) for topic in ("mobility", "strength", "diet"))
+    record = answer("long-one", "A long answer", body)
+
+    passages = answer_passages(record)
+
+    assert [p.kind for p in passages][-1] == WHOLE
+    assert "mobility0" in passages[-1].text and "diet0" in passages[-1].text
+    assert passages[-1].embed_text.startswith("A long answer\n")
+    assert WHOLE not in [p.kind for p in answer_passages(PROTEIN)]
 
 
 def test_short_paragraphs_are_merged_until_a_chunk_is_about_paragraph_sized() -> None:

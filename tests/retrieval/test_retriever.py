@@ -105,13 +105,15 @@ def test_below_the_threshold_the_result_is_not_confident_and_shows_nothing(
     builder: IndexBuilder, index_root: Path
 ) -> None:
     builder.build("global", STARTER_RECORDS)
-    strict = Retriever(index_root, FakeEncoder(), config=RetrievalConfig(min_score=0.99))
+    # A cosine never exceeds 1, so this cut-off declines everything.
+    strict = Retriever(index_root, FakeEncoder(), config=RetrievalConfig(min_score=1.01))
 
     result = strict.search("how much protein per day", ["global"])
     unfiltered = strict.search("how much protein per day", ["global"], use_threshold=False)
 
     assert (result.confident, result.answers, result.no_answer) == (False, [], True)
-    assert result.best_score is not None and result.best_score < 0.99
+    assert result.decision_score is not None and result.decision_score < 1.01
+    assert result.threshold == 1.01
     assert unfiltered.answers[0].id == PROTEIN.id
     assert not unfiltered.confident
 

@@ -29,6 +29,10 @@ pytestmark = pytest.mark.model
 # 0.992 / 0.944 / 0.967 / 0.857. Part d (160 questions written afterwards, by a writer who saw
 # the answers without their phrasings, never tuned on) alone: 0.967 / 0.942 / 0.942 / 0.950.
 # With it, whole set 0.984 / 0.956 / 0.964 / 0.926 and holdout 0.979 / 0.943 / 0.955 / 0.926.
+# Since the decision moved off the ranking score (bot/retrieval/decision.py) and answers got
+# a whole-answer passage: whole set 0.984 / 0.958 / 0.973 / 0.853, holdout 0.979 / 0.945 /
+# 0.963 / 0.852 (more in-scope questions answered, fewer out-of-scope ones declined: the
+# cut-off now also serves corpora without phrasings, see COMMUNITY_FLOORS).
 # The floors sit a little below, at the targets or above them.
 OVERALL_FLOORS = {
     "hit@3": 0.97,
@@ -41,6 +45,27 @@ HOLDOUT_FLOORS = {
     "mrr@10": 0.9,
     "in_scope_answered_relevant": 0.95,
     "out_of_scope_no_answer": 0.8,
+}
+
+
+# The community corpora of eval/retrieval (no `also_asked`; community-1 chose the decision
+# score, community-2 was measured once before becoming a regression set). Measured:
+# community-1 hit@3 0.961, mrr@10 0.915, in-scope answered 0.914, out-of-scope declined 0.818;
+# community-2 0.938 / 0.882 / 0.846 / 0.975 (before the decision change: 0.938 / 0.889 /
+# 0.715 / 1.000).
+COMMUNITY_FLOORS = {
+    "community-1": {
+        "hit@3": 0.94,
+        "mrr@10": 0.9,
+        "in_scope_answered_relevant": 0.89,
+        "out_of_scope_no_answer": 0.8,
+    },
+    "community-2": {
+        "hit@3": 0.92,
+        "mrr@10": 0.86,
+        "in_scope_answered_relevant": 0.82,
+        "out_of_scope_no_answer": 0.93,
+    },
 }
 
 
@@ -82,6 +107,25 @@ def test_the_hybrid_holds_up_on_questions_it_was_not_tuned_on(starter_report: di
     holdout = starter_report["modes"]["hybrid"]["holdout"]
 
     shortfalls = {k: holdout[k] for k, floor in HOLDOUT_FLOORS.items() if holdout[k] < floor}
+
+    assert shortfalls == {}
+
+
+@pytest.mark.parametrize("name", sorted(COMMUNITY_FLOORS))
+def test_the_hybrid_stays_above_its_floors_on_each_community_corpus(
+    name: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = retrieval_sets_dir() / name
+    encoder = load_encoder(None)
+    root: Path = tmp_path_factory.mktemp(name)
+    IndexBuilder(root, encoder, MemoryEmbeddingCache()).build(
+        "community", read_corpus(folder / "corpus")
+    )
+    report = evaluate(Retriever(root, encoder), load_questions(folder), ["community"])
+    overall = report["modes"]["hybrid"]["all"]
+
+    floors = COMMUNITY_FLOORS[name]
+    shortfalls = {k: overall[k] for k, floor in floors.items() if overall[k] < floor}
 
     assert shortfalls == {}
 
