@@ -203,8 +203,7 @@ class IndexBuilder:
             if not matches:
                 declined += 1
                 continue
-            best = matches[0]
-            if decision_score(best.closest, best.best_keyword, config.mode) < threshold:
+            if decision_score(matches[0], config.mode) < threshold:
                 declined += 1
         return Decision(
             threshold=threshold,

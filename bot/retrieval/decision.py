@@ -29,9 +29,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from bot.retrieval.config import DENSE, HYBRID, KEYWORD, RetrievalConfig
 from bot.retrieval.manifest import BuildManifest
+
+if TYPE_CHECKING:
+    # fusion imports the loader, which imports this module.
+    from bot.retrieval.fusion import AnswerMatch
 
 KEYWORD_WEIGHT = 0.2
 THRESHOLDS = {HYBRID: 0.43, DENSE: 0.50, KEYWORD: 0.1615}
@@ -69,13 +74,13 @@ class Decision:
         return self.probes > 0 and self.probes_declined < PROBES_DECLINED_CHECK
 
 
-def decision_score(closest: float, keyword: float, mode: str) -> float:
+def decision_score(match: AnswerMatch, mode: str) -> float:
     """How sure search is of an answer: see the module."""
     if mode == KEYWORD:
-        return keyword
+        return match.best_keyword
     if mode == DENSE:
-        return closest
-    return (1.0 - KEYWORD_WEIGHT) * closest + KEYWORD_WEIGHT * keyword
+        return match.closest
+    return (1.0 - KEYWORD_WEIGHT) * match.closest + KEYWORD_WEIGHT * match.best_keyword
 
 
 def threshold_for(config: RetrievalConfig, decision: Decision | None) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -117,9 +118,10 @@ class LoadedBuild:
             )
         return cls(manifest, answers, passages, passage_answer, dense, keyword)
 
-    @property
+    @cached_property
     def decision(self) -> Decision | None:
-        """The build's own answer/decline cut-off (None for builds made before they had one)."""
+        """The build's own answer/decline cut-off (None for builds made before they had one);
+        read from the manifest once, as every search asks for it."""
         return Decision.from_dict(self.manifest.decision)
 
     def answer_passages(self, answer_number: int) -> range:

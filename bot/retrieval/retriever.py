@@ -165,7 +165,7 @@ class Retriever:
             return SearchResult([], False, build_ids, None, 0.0, missing)
         vector = self.question_vector(question)
         matches = self._merged_matches(question, vector, builds)[: max(k, 1)]
-        decisions = [decision_score(m.closest, m.best_keyword, config.mode) for m in matches]
+        decisions = [decision_score(m, config.mode) for m in matches]
         thresholds = [threshold_for(config, m.build.decision) for m in matches]
         positions = shown_positions(
             [m.score for m in matches],
@@ -174,8 +174,14 @@ class Retriever:
             related_margin=config.related_margin,
         )
         confident = bool(positions)
-        shown = [matches[n] for n in positions] if use_threshold else matches[:k]
-        answers = self._answers(shown, question, vector, with_excerpts)
+        if not use_threshold:
+            positions = list(range(min(k, len(matches))))
+        answers = self._answers(
+            [(matches[n], decisions[n], thresholds[n]) for n in positions],
+            question,
+            vector,
+            with_excerpts,
+        )
         return SearchResult(
             answers,
             confident,
@@ -274,11 +280,13 @@ class Retriever:
 
     def _answers(
         self,
-        matches: Sequence[AnswerMatch],
+        judged: Sequence[tuple[AnswerMatch, float, float]],
         question: str,
         vector: np.ndarray,
         with_excerpts: bool,
     ) -> list[RetrievedAnswer]:
+        """The answers to show: each match with its decision score and its build's cut-off."""
+        matches = [match for match, _, _ in judged]
         excerpts: list[Excerpt | None] = [None] * len(matches)
         if with_excerpts and matches:
             excerpts = list(
@@ -289,15 +297,9 @@ class Retriever:
                     sentence_scorer=self._sentence_scorer(vector),
                 )
             )
-        config = self.config
         return [
-            _retrieved(
-                m,
-                e,
-                decision_score(m.closest, m.best_keyword, config.mode),
-                threshold_for(config, m.build.decision),
-            )
-            for m, e in zip(matches, excerpts, strict=True)
+            _retrieved(match, excerpt, decision, threshold)
+            for (match, decision, threshold), excerpt in zip(judged, excerpts, strict=True)
         ]
 
     def _excerpt_passage(self, match: AnswerMatch) -> str:

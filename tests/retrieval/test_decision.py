@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -35,11 +36,13 @@ def test_the_shipped_probes_are_many_distinct_questions() -> None:
 
 
 def test_the_hybrid_decides_mostly_on_meaning_and_a_little_on_shared_words() -> None:
-    assert decision_score(0.6, 0.1, HYBRID) == pytest.approx(
+    match = SimpleNamespace(closest=0.6, best_keyword=0.1)
+
+    assert decision_score(match, HYBRID) == pytest.approx(  # type: ignore[arg-type]
         (1 - KEYWORD_WEIGHT) * 0.6 + KEYWORD_WEIGHT * 0.1
     )
-    assert decision_score(0.6, 0.1, DENSE) == 0.6
-    assert decision_score(0.6, 0.1, KEYWORD) == 0.1
+    assert decision_score(match, DENSE) == 0.6  # type: ignore[arg-type]
+    assert decision_score(match, KEYWORD) == 0.1  # type: ignore[arg-type]
 
 
 def test_a_ranking_change_does_not_move_the_decision(
