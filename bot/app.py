@@ -85,6 +85,18 @@ class TriagebotApp:
     def curation(self) -> Curation:
         return Curation(self.database, self.retriever, self.rebuild_index)
 
+    def warm_up(self) -> None:
+        """Load everything the first question needs: the red-flag rules and model, the
+        embedding model and the global index (blocking: seconds to tens of seconds).
+
+        The Discord bot calls it before it connects, so that no member's question pays for
+        it and nothing of it runs on the event loop.
+        """
+        conversation = self.conversation  # the service, its checker and its retriever
+        conversation.service.checker.check("warming up")
+        self.retriever.question_vector("warming up")
+        self.retriever.build_for("global")
+
     def builder(self) -> IndexBuilder:
         return IndexBuilder(
             self.settings.index_root, self.encoder, SqlEmbeddingCache(self.database)

@@ -34,17 +34,25 @@ class Asking(commands.Cog):
     def __init__(self, bot: TriageBot) -> None:
         self.bot = bot
 
+    def take_turn(self, guild_id: int | None, member_id: int) -> None:
+        """Raise AskingTooFast when the member asked too often (checked before deferring, so
+        the "wait" message is private)."""
+        wait = self.bot.cooldown.try_acquire((guild_id, member_id))
+        if wait:
+            raise AskingTooFast(wait)
+
     async def answer(
         self, question: str, guild_id: int | None, member_id: int, channel: str
     ) -> Reply:
         """The reply to one question, computed off the event loop."""
-        wait = self.bot.cooldown.try_acquire((guild_id, member_id))
-        if wait:
-            raise AskingTooFast(wait)
         question = question.strip()[:MAX_QUESTION_CHARS]
-        return await self.bot.run_blocking(
-            self.bot.app.conversation.ask, question, guild_id, str(member_id), channel
-        )
+        app = self.bot.app
+
+        def ask() -> Reply:
+            # `app.conversation` is built on first use (rules, models): in the thread too.
+            return app.conversation.ask(question, guild_id, str(member_id), channel)
+
+        return await self.bot.run_blocking(ask)
 
     @app_commands.command(name="ask", description="Ask the community's curated answers a question.")
     @app_commands.describe(
@@ -57,8 +65,11 @@ class Asking(commands.Cog):
         question: app_commands.Range[str, 3, MAX_QUESTION_CHARS],
         private: bool = False,
     ) -> None:
+        self.take_turn(interaction.guild_id, interaction.user.id)
+        # Discord drops an interaction with no response within 3 s: say "thinking" at once.
+        await interaction.response.defer(thinking=True, ephemeral=private)
         reply = await self.answer(question, interaction.guild_id, interaction.user.id, "slash")
-        await interaction.response.send_message(
+        await interaction.followup.send(
             embeds=result_embeds(reply.result, reply.shown),
             view=view_for(reply),
             ephemeral=private,
@@ -105,7 +116,9 @@ class Asking(commands.Cog):
     ) -> None:
         guild_id = message.guild.id if message.guild else None
         try:
-            reply = await self.answer(question, guild_id, message.author.id, channel)
+            self.take_turn(guild_id, message.author.id)
+            async with (destination or message.channel).typing():
+                reply = await self.answer(question, guild_id, message.author.id, channel)
         except Exception as error:
             await message.reply(message_for(error), mention_author=False)
             return

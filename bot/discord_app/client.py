@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -65,6 +66,12 @@ class TriageBot(commands.Bot):
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
+        # Before the gateway connects (discord.py runs this inside `login`): load the models,
+        # rules and index in a thread, so the first question is answered in time and the
+        # event loop never waits for them.
+        started = time.perf_counter()
+        await self.run_blocking(self.app.warm_up)
+        log.info("ready to answer in %.1f s", time.perf_counter() - started)
         for cog in (Asking(self), Curating(self), Admin(self), Privacy(self)):
             await self.add_cog(cog)
         self.add_dynamic_items(*PERSISTENT_ITEMS, AddQueuedQuestionButton)

@@ -70,11 +70,15 @@ def record_question(
 ) -> int:
     """Store one asked question and its raised flags; returns the question's row id."""
     asker_hash = hash_asker(get_or_create_salt(session), asker) if asker else None
+    flagged = bool(flags) or red_flag_level not in ("", "none")
+    # Unanswered text waits for moderators, unless it was red-flagged and the scope keeps
+    # no flagged text: then neither the text nor its key (a hash of it) is stored anywhere.
+    keep_text = not answered and (keep_flagged_text or not flagged)
     row = AskedQuestion(
         scope=scope,
         asker_hash=asker_hash,
-        text=None if answered else text,
-        text_key=None if answered else question_key(text),
+        text=text if keep_text else None,
+        text_key=question_key(text) if keep_text else None,
         answered=answered,
         red_flag_level=red_flag_level,
         answer_ids=list(answer_ids),

@@ -21,6 +21,8 @@ APPLICATION_ID = 900000000000000002
 GUILD_ID = 910000000000000001
 CHANNEL_ID = 920000000000000001
 TIMESTAMP = "2026-11-24T12:00:00.000000+00:00"
+INITIAL_RESPONSE_SECONDS = 3.0
+FOLLOW_UP_SECONDS = 15 * 60.0
 
 BOT_USER = {
     "id": str(BOT_ID),
@@ -42,6 +44,10 @@ class Sent:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     response: Any = None
     """What the stand-in answered (for a message: the message payload, with its id)."""
+    refused: str | None = None
+    """Why the stand-in refused the request, as Discord would have (None: accepted)."""
+    deferred: Sent | None = None
+    """For a follow-up answering a deferred interaction: the "thinking" callback before it."""
 
     @property
     def body(self) -> dict[str, Any]:
@@ -64,6 +70,8 @@ class FakeDiscordApi:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self._arrived = asyncio.Condition()
+        self._interactions: dict[str, float] = {}
+        """When each interaction reached the bot, by id and by token (loop time)."""
 
     async def start(self) -> None:
         app = web.Application()
@@ -78,6 +86,26 @@ class FakeDiscordApi:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def interaction_created(self, interaction_id: str, token: str) -> None:
+        """The gateway handed an interaction to the bot now: Discord's clocks start."""
+        now = asyncio.get_running_loop().time()
+        self._interactions[interaction_id] = self._interactions[token] = now
+
+    def _too_late(self, path: str) -> str | None:
+        """Discord's deadlines: the initial response within 3 s of the interaction, follow-ups
+        within 15 minutes (its token's lifetime)."""
+        parts = [*path.split("/"), "", "", ""]
+        now = asyncio.get_running_loop().time()
+        if path.endswith("/callback"):
+            started = self._interactions.get(parts[2])
+            if started is not None and now - started > INITIAL_RESPONSE_SECONDS:
+                return "Unknown interaction: no initial response within 3 s"
+        if path.startswith("/webhooks/"):
+            started = self._interactions.get(parts[3])
+            if started is not None and now - started > FOLLOW_UP_SECONDS:
+                return "Unknown Webhook: the interaction token expired after 15 minutes"
+        return None
 
     async def wait_for(
         self, predicate: Callable[[Sent], bool], *, timeout: float = 10.0, after: int = 0
@@ -102,10 +130,15 @@ class FakeDiscordApi:
             return web.Response(body=self.files.get(path.removeprefix("/attachments/"), b""))
         payload, files = await _read_body(request)
         sent = Sent(request.method, path, payload, files)
-        sent.response = self._answer(sent)
+        sent.refused = self._too_late(path)
+        sent.response = (
+            {"message": sent.refused, "code": 10062} if sent.refused else self._answer(sent)
+        )
         async with self._arrived:
             self.sent.append(sent)
             self._arrived.notify_all()
+        if sent.refused:
+            return web.json_response(sent.response, status=404)
         # discord.py reads JSON only when the content type is exactly application/json.
         body = json.dumps(sent.response).encode()
         return web.Response(body=body, headers={"Content-Type": "application/json"})

@@ -24,6 +24,7 @@ from tests.discord_app.fake_discord import (
 )
 
 EPHEMERAL = 1 << 6
+DEFERRED_WITH_MESSAGE = 5  # the "thinking" response, answered by a follow-up
 MANAGE_MESSAGES = 1 << 13
 MANAGE_GUILD = 1 << 5
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11)  # view channel, send messages
@@ -183,11 +184,24 @@ class DiscordHarness:
         return payload
 
     async def _dispatch(self, payload: dict[str, Any]) -> Sent:
-        """Hand the payload to discord.py and wait for its interaction callback."""
+        """Hand the payload to discord.py and wait for what the member sees: the interaction
+        callback, or, when the bot deferred ("thinking"), its first follow-up (with the
+        deferral in `deferred`). A response Discord would have refused fails the test."""
         start = len(self.api.sent)
+        self.api.interaction_created(payload["id"], payload["token"])
         self.bot._connection.parse_interaction_create(payload)  # type: ignore[attr-defined]
         callback = f"/interactions/{payload['id']}/"
-        return await self.api.wait_for(lambda s: s.path.startswith(callback), after=start)
+        sent = await self.api.wait_for(lambda s: s.path.startswith(callback), after=start)
+        assert sent.refused is None, sent.refused
+        if sent.callback_type != DEFERRED_WITH_MESSAGE:
+            return sent
+        follow_up = f"/webhooks/{APPLICATION_ID}/{payload['token']}"
+        answer = await self.api.wait_for(
+            lambda s: s.method == "POST" and s.path.startswith(follow_up), after=start
+        )
+        assert answer.refused is None, answer.refused
+        answer.deferred = sent
+        return answer
 
     async def slash(
         self,
@@ -230,7 +244,9 @@ class DiscordHarness:
     async def click(self, reply: Sent, custom_id: str, person: Person = MEMBER) -> Sent:
         """Click a button of the message the bot sent in `reply`."""
         body = reply.body
-        sent_message = reply.response.get("resource", reply.response).get("message", {})
+        # A callback's response wraps the message; a follow-up's response is the message.
+        response = reply.response or {}
+        sent_message = response["resource"]["message"] if "resource" in response else response
         message = message_payload(
             content=body.get("content") or "",
             author=BOT_USER,

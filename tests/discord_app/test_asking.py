@@ -14,7 +14,7 @@ async def test_ask_answers_in_the_channel_with_cited_answers_and_buttons(
     sent = await harness.slash("ask", question="my hip flexors are tight from sitting at a desk")
 
     reply = sent.body
-    assert sent.callback_type == 4
+    assert sent.deferred is not None and sent.deferred.callback_type == 5  # "thinking" at once
     assert not reply.get("flags", 0) & EPHEMERAL
     embeds = reply["embeds"]
     answers = [embed for embed in embeds if embed.get("author")]
@@ -102,6 +102,8 @@ async def test_mentioning_the_bot_with_a_question_gets_a_reply(harness: DiscordH
     assert sent.body["embeds"]
     assert str(sent.body["message_reference"]["message_id"]) == message["id"]
     assert sent.body["allowed_mentions"]["parse"] == []
+    typing = harness.api.matching(lambda s: s.path.endswith("/typing"))
+    assert typing and harness.api.sent.index(typing[0]) < harness.api.sent.index(sent)
 
 
 async def test_a_member_asking_too_often_is_told_to_wait(triage_app) -> None:  # type: ignore[no-untyped-def]
@@ -189,4 +191,69 @@ async def test_forget_me_deletes_what_is_stored_about_the_member(harness: Discor
     assert (
         "1 questions, 0 votes and 0 answers to screening questions deleted" in sent.body["content"]
     )
+    assert harness.bot.app.curation.unanswered(str(GUILD_ID)) == []
+
+
+async def test_first_ask_after_start(triage_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A cold bot (nothing loaded: rules, red-flag model, embedding model) answers its first
+    /ask: "thinking" within Discord's 3 s (the stand-in refuses a later response), then the
+    answer, with everything loaded before the bot connected rather than on the question."""
+    import time
+
+    import bot.app
+    from bot.redflags import RedFlagChecker
+    from bot.redflags.detectors.learned import shipped_classifier
+    from tests.discord_app.conftest import make_app, running_bot
+    from tests.support.fake_encoder import FakeEncoder
+
+    events: list[str] = []
+
+    def slow_model_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(4.0)  # the real model takes 5 to 25 s on a small machine
+        events.append("embedding model loaded")
+        return FakeEncoder(dimension=512)
+
+    monkeypatch.setattr(bot.app, "load_encoder", slow_model_load)
+    shipped_classifier.cache_clear()
+    monkeypatch.setattr(RedFlagChecker, "_default", None)
+    cold = make_app(triage_app.settings.data_dir)
+    cold._encoder = None
+
+    async with running_bot(cold) as harness:
+        if shipped_classifier.cache_info().currsize:
+            events.append("red-flag model loaded")
+        events.append("member asks")
+        sent = await harness.slash("ask", question="my hip flexors are tight from sitting")
+
+    assert sent.deferred is not None and sent.deferred.refused is None
+    assert sent.body["embeds"]
+    assert events == ["embedding model loaded", "red-flag model loaded", "member asks"]
+    cold.close()
+
+
+async def test_flagged_text_is_stored_nowhere_when_the_server_keeps_none(
+    harness: DiscordHarness,
+) -> None:
+    from sqlalchemy import MetaData, select
+
+    from bot.store.questions import question_key
+
+    # An urgent concern (advice is still given, so the question could be queued) that none
+    # of the answers fits.
+    question = "qwzx vlorp frimble gnast zorblat quimbo fextra wazzock: calf swollen, hot and red"
+    # (the nonsense words keep the fake encoder from matching any answer)
+    sent = await harness.slash("ask", question=question)
+
+    assert "doctor" in str(sent.body["embeds"]).lower()
+    database = harness.bot.app.database
+    tables = MetaData()
+    tables.reflect(bind=database.engine)
+    stored = []
+    with database.engine.connect() as connection:
+        for table in tables.sorted_tables:
+            for row in connection.execute(select(table)):
+                stored.extend(str(value) for value in row if value is not None)
+    assert stored  # the question, its flag and the reply were recorded, without text
+    assert not [value for value in stored if "frimble" in value]
+    assert not [value for value in stored if question_key(question) in value]
     assert harness.bot.app.curation.unanswered(str(GUILD_ID)) == []
