@@ -19,8 +19,7 @@ from bot.retrieval.retriever import RetrievedAnswer
 from bot.store.answers import AnswerRepository
 from bot.store.database import Database
 from bot.store.guilds import GuildConfig, load_guild_config
-from bot.store.replies import AnswerRef, Vote, has_more_answers, record_vote, save_reply
-from bot.store.replies import take_next_answers as _take_next
+from bot.store.replies import AnswerRef, Vote, answers_page, record_vote, save_reply
 from bot.store.schema import GLOBAL_SCOPE
 from bot.store.screening import SAFETY_NET, record_escalation, record_screening_answer
 from bot.triage import QuestionScope, TriageResult, TriageService
@@ -45,6 +44,16 @@ class Reply:
     @property
     def shown(self) -> list[RetrievedAnswer]:
         return self.result.answers[:SHOWN_PER_REPLY]
+
+
+@dataclass(frozen=True)
+class AnswersPage:
+    """A page of "more answers": `end` is how many of the ranked answers a member who saw
+    it has seen (what their vote under it is about), `more` whether others follow."""
+
+    answers: list[RetrievedAnswer]
+    end: int
+    more: bool
 
 
 @dataclass(frozen=True)
@@ -144,21 +153,23 @@ class Conversation:
                 "that question is no longer known to the bot; ask your question again"
             ) from None
 
-    def more_answers(self, reply_id: str) -> tuple[list[RetrievedAnswer], bool]:
-        """The next answers of a reply, and whether any are still held back after them."""
+    def more_answers(self, reply_id: str, start: int | None = None) -> AnswersPage:
+        """A page of the answers a reply ranked but did not show, from position `start`
+        (default: right after the reply's own)."""
         with self.database.session() as session:
-            refs = _take_next(session, reply_id, SHOWN_PER_REPLY)
+            page = answers_page(session, reply_id, start, SHOWN_PER_REPLY)
             repository = AnswerRepository(session)
             answers = []
-            for ref in refs:
+            for ref in page.refs:
                 stored = repository.find(ref.scope, ref.id)
                 if stored is not None and stored.status == "active":
                     answers.append(_as_retrieved(stored.record, ref.scope))
-            return answers, has_more_answers(session, reply_id)
+            return AnswersPage(answers, page.end, page.more)
 
-    def vote(self, reply_id: str, member: str, helpful: bool) -> Vote:
+    def vote(self, reply_id: str, member: str, helpful: bool, seen: int | None = None) -> Vote:
+        """A member's vote on the answers they were shown (see `record_vote`)."""
         with self.database.session() as session:
-            return record_vote(session, reply_id, member, helpful)
+            return record_vote(session, reply_id, member, helpful, seen)
 
 
 def _guild(scope: str) -> str | None:

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         default=None,
         description="Discord's REST API base URL; only for a local stand-in in tests.",
     )
+    discord_message_content: bool = Field(
+        default=False,
+        description="Ask Discord for the privileged Message Content intent, needed only to "
+        "answer help-forum posts (enable it in the developer portal first).",
+    )
     unanswered_retention_days: int = Field(default=90, ge=1)
     redflags_learned: bool = Field(
         default=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli.context import CliContext
-from bot.cli.render import render_result
+from bot.cli.render import printable, render_result
 from bot.store.questions import unanswered_questions
 from bot.store.schema import GLOBAL_SCOPE
 from bot.triage import QuestionScope
@@ -117,6 +117,6 @@ def unanswered(ctx: CliContext, scope: str | None, limit: int, as_json: bool) ->
                 )
             )
         else:
-            click.echo(f"{item.times_asked:>4}x  {item.text}")
+            click.echo(f"{item.times_asked:>4}x  {printable(item.text)}")
     if not queue and not as_json:
         click.echo("No unanswered questions.")

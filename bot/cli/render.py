@@ -28,6 +28,17 @@ SAFETY_NET_HEADING = "Get help now if:"
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 
 
+def printable(text: str) -> str:
+    """Stored member text made safe for a terminal: control characters (escape sequences
+    that could recolour, retitle or clear the terminal) are shown as `\\xNN`, not run."""
+    return "".join(char if char.isprintable() or char == " " else _escaped(char) for char in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def highlight(excerpt: str) -> str:
     """Turn the excerpt's **marked** sentences into bold terminal text."""
     return _BOLD.sub(lambda m: click.style(m.group(1), bold=True), excerpt)

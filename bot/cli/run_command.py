@@ -25,7 +25,8 @@ BAD_TOKEN = (
 )
 PRIVILEGED = (
     "Discord refused the Message Content intent: enable it in the developer portal "
-    "(your application > Bot > Privileged Gateway Intents)"
+    "(your application > Bot > Privileged Gateway Intents), or unset "
+    "TRIAGEBOT_DISCORD_MESSAGE_CONTENT to run without help-forum answers"
 )
 
 
@@ -53,7 +54,11 @@ def run(ctx: CliContext) -> None:
     app = ctx.app()
     # Load the red-flag models now: a missing one fails here, and no question waits for it.
     app.checker  # noqa: B018
-    bot = TriageBot(app, dev_guild_id=ctx.settings.discord_dev_guild)
+    bot = TriageBot(
+        app,
+        dev_guild_id=ctx.settings.discord_dev_guild,
+        message_content=ctx.settings.discord_message_content,
+    )
     # A long-running service logs what it does; the CLI's default is warnings only.
     logging.getLogger().setLevel(logging.INFO)
     try:
@@ -62,7 +67,13 @@ def run(ctx: CliContext) -> None:
         raise click.ClickException(BAD_TOKEN) from None
     except discord.PrivilegedIntentsRequired:
         raise click.ClickException(PRIVILEGED) from None
-    except (TimeoutError, aiohttp.ClientConnectionError, OSError) as error:
+    except (
+        TimeoutError,
+        aiohttp.ClientConnectionError,
+        OSError,
+        discord.GatewayNotFound,
+        discord.ConnectionClosed,
+    ) as error:
         reason = type(error).__name__
         raise click.ClickException(
             f"Discord cannot be reached ({reason}): check this machine's internet connection"

@@ -19,9 +19,18 @@ if TYPE_CHECKING:
     from bot.discord_app.client import TriageBot
 
 
-def config_embed(config: GuildConfig) -> discord.Embed:
+FORUM_OFF = (
+    "off: the bot runs without Discord's Message Content intent, which it needs to read "
+    "forum posts (its operator can enable the intent in the developer portal and set "
+    "TRIAGEBOT_DISCORD_MESSAGE_CONTENT=true)"
+)
+
+
+def config_embed(config: GuildConfig, reads_forum_posts: bool = True) -> discord.Embed:
     embed = discord.Embed(title="triagebot settings for this server")
     forum = f"<#{config.help_forum_channel_id}>" if config.help_forum_channel_id else "not set"
+    if not reads_forum_posts:
+        forum = FORUM_OFF
     role = (
         f"<@&{config.curator_role_id}>"
         if config.curator_role_id
@@ -103,6 +112,12 @@ class Admin(commands.Cog):
         if help_forum is not None:
             changes["help_forum_channel_id"] = str(help_forum.id)
         if curator_role is not None:
+            if curator_role.is_default() or curator_role.managed:
+                await interaction.response.send_message(
+                    "Choose a role given to curators: not @everyone, and not a bot's own role.",
+                    ephemeral=True,
+                )
+                return
             changes["curator_role_id"] = str(curator_role.id)
         if emergency_number is not None:
             number = emergency_number.strip()
@@ -122,10 +137,10 @@ class Admin(commands.Cog):
                 self._update, str(interaction.guild_id), actor_of(interaction.user), changes
             )
         else:
-            config = await self.bot.run_blocking(
-                self.bot.app.conversation.guild_config, interaction.guild_id
-            )
-        await interaction.response.send_message(embed=config_embed(config), ephemeral=True)
+            config = await moderator_config(self.bot, interaction)  # members see no settings
+        await interaction.response.send_message(
+            embed=config_embed(config, self.bot.reads_forum_posts), ephemeral=True
+        )
 
     def _update(self, guild_id: str, actor: str, changes: dict[str, object]) -> GuildConfig:
         with self.bot.app.database.session() as session:

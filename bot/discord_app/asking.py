@@ -88,8 +88,8 @@ class Asking(commands.Cog):
 
     @commands.Cog.listener()
     async def on_thread_create(self, thread: discord.Thread) -> None:
-        if thread.guild is None or thread.parent_id is None:
-            return
+        if not self.bot.reads_forum_posts or thread.guild is None or thread.parent_id is None:
+            return  # without the Message Content intent a post's text is not sent to bots
         config = await self.bot.run_blocking(
             self.bot.app.conversation.guild_config, thread.guild.id
         )

@@ -31,10 +31,11 @@ T = TypeVar("T")
 NO_PINGS = discord.AllowedMentions.none()
 
 
-def intents() -> discord.Intents:
+def intents(message_content: bool = False) -> discord.Intents:
     chosen = discord.Intents.default()
-    # Needed to read questions in mentions' surroundings and help-forum posts.
-    chosen.message_content = True
+    # Privileged, and needed only to read help-forum posts: Discord sends the content of
+    # messages that mention the bot (and of slash commands) without it.
+    chosen.message_content = message_content
     return chosen
 
 
@@ -50,11 +51,12 @@ class TriageBot(commands.Bot):
         dev_guild_id: int | None = None,
         cooldown: MemberCooldown | None = None,
         sync_commands: bool = True,
+        message_content: bool = False,
         **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=intents(),
+            intents=intents(message_content),
             allowed_mentions=NO_PINGS,
             help_command=None,
             **options,
@@ -63,6 +65,7 @@ class TriageBot(commands.Bot):
         self.dev_guild_id = dev_guild_id
         self.cooldown = cooldown or MemberCooldown()
         self.sync_commands = sync_commands
+        self.reads_forum_posts = message_content
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:

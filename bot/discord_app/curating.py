@@ -28,7 +28,12 @@ from bot.discord_app.embeds import (
     web_link,
 )
 from bot.discord_app.errors import reply_with_error
-from bot.discord_app.forms import AnswerForm, ConfirmNewAnswer, nearest_embed
+from bot.discord_app.forms import (
+    AnswerForm,
+    ConfirmNewAnswer,
+    nearest_embed,
+    too_long_for_the_form,
+)
 from bot.discord_app.permissions import require_moderator
 from bot.retrieval.decision import build_warnings
 from bot.store.guilds import GuildConfig
@@ -54,6 +59,11 @@ async def moderator_config(bot: TriageBot, interaction: discord.Interaction) -> 
     config = await bot.run_blocking(bot.app.conversation.guild_config, interaction.guild_id)
     require_moderator(interaction, config)
     return config
+
+
+# Ids are at most 120 characters (the store's limit): a longer one is refused by Discord
+# before the bot sees it, so no reply quoting it can pass Discord's 2,000.
+AnswerId = app_commands.Range[str, 1, 120]
 
 
 def searched_scopes(config: GuildConfig) -> list[str]:
@@ -155,12 +165,16 @@ class AnswerCommands(app_commands.Group):
 
     @app_commands.command(name="edit", description="Edit a curated answer.")
     @app_commands.describe(answer_id="The answer's id, e.g. hip-flexor-stretching")
-    async def edit(self, interaction: discord.Interaction, answer_id: str) -> None:
+    async def edit(self, interaction: discord.Interaction, answer_id: AnswerId) -> None:
         await moderator_config(self.bot, interaction)
         scope = scope_of(interaction)
         stored = await self.bot.run_blocking(self.bot.app.curation.show, [scope], answer_id)
         record = stored.record
         draft = Draft.from_record(record)
+        problem = too_long_for_the_form(draft)
+        if problem is not None:
+            await interaction.response.send_message(problem, ephemeral=True)
+            return
 
         async def save(submitted: discord.Interaction, filled: Draft) -> None:
             change = await self.bot.run_blocking(
@@ -184,7 +198,7 @@ class AnswerCommands(app_commands.Group):
     @app_commands.command(
         name="retire", description="Stop citing an answer (it keeps its history)."
     )
-    async def retire(self, interaction: discord.Interaction, answer_id: str) -> None:
+    async def retire(self, interaction: discord.Interaction, answer_id: AnswerId) -> None:
         await moderator_config(self.bot, interaction)
         changed = await self.bot.run_blocking(
             self.bot.app.curation.retire,
@@ -200,7 +214,7 @@ class AnswerCommands(app_commands.Group):
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="show", description="Show a curated answer.")
-    async def show(self, interaction: discord.Interaction, answer_id: str) -> None:
+    async def show(self, interaction: discord.Interaction, answer_id: AnswerId) -> None:
         config = await moderator_config(self.bot, interaction)
         stored = await self.bot.run_blocking(
             self.bot.app.curation.show, searched_scopes(config), answer_id
@@ -228,7 +242,7 @@ class AnswerCommands(app_commands.Group):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="history", description="Every revision of a curated answer.")
-    async def history(self, interaction: discord.Interaction, answer_id: str) -> None:
+    async def history(self, interaction: discord.Interaction, answer_id: AnswerId) -> None:
         config = await moderator_config(self.bot, interaction)
         revisions = await self.bot.run_blocking(
             self.bot.app.curation.history, searched_scopes(config), answer_id

@@ -67,7 +67,7 @@ class AnswerForm(discord.ui.Modal):
             label="Tags (comma separated, optional)",
             required=False,
             max_length=TAGS_MAX,
-            default=", ".join(draft.tags) if draft and draft.tags else None,
+            default=_clip(", ".join(draft.tags) if draft else None, TAGS_MAX),
         )
         self.body_input: discord.ui.TextInput[AnswerForm] = discord.ui.TextInput(
             label="Answer",
@@ -153,6 +153,27 @@ def nearest_embed(draft: Draft, nearest: list[RetrievedAnswer]) -> discord.Embed
         title="Before saving",
         description=trim("\n".join(lines), DESCRIPTION_LIMIT),
         colour=discord.Colour.blurple(),
+    )
+
+
+def too_long_for_the_form(draft: Draft) -> str | None:
+    """Which fields of a stored answer do not fit Discord's form, said in one line (None
+    when all fit). Such an answer is not opened in the form: the form would cut it, and
+    saving would store the cut text."""
+    fields = (
+        ("title", draft.title, TITLE_MAX),
+        ("question", draft.question or "", QUESTION_MAX),
+        ("other ways members ask it", "\n".join(draft.also_asked), ALSO_ASKED_MAX),
+        ("tags", ", ".join(draft.tags), TAGS_MAX),
+        ("answer", draft.body, BODY_MAX),
+    )
+    over = [f"{name} {len(text):,} of {most:,}" for name, text, most in fields if len(text) > most]
+    if not over:
+        return None
+    return (
+        f"This answer is too long for Discord's form ({'; '.join(over)} characters), and the "
+        "form would cut it. Edit it in a file instead: `/corpus export`, change the answer, "
+        "then `/corpus import` the file."
     )
 
 

@@ -9,10 +9,12 @@ from bot.store.guilds import GuildConfig
 
 
 def is_moderator(interaction: discord.Interaction, config: GuildConfig) -> bool:
-    """Manage Messages in this channel, or the guild's curator role."""
+    """Manage Messages across the server (not only in the channel of the command: a
+    channel's own moderators do not curate the server's answers), or the curator role."""
     if interaction.guild_id is None:
         return False
-    if interaction.permissions.manage_messages:
+    member = interaction.user
+    if isinstance(member, discord.Member) and member.guild_permissions.manage_messages:
         return True
     roles = getattr(interaction.user, "roles", [])
     return config.curator_role_id is not None and any(

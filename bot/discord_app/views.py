@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.conversation import Reply
+from bot.conversation import AnswersPage, Reply
 from bot.discord_app.embeds import SAFETY_NET_BUTTON, answers_embeds, escalation_embed
 from bot.discord_app.errors import reply_with_error
 from bot.store.replies import Vote
@@ -31,33 +31,38 @@ def _bot(interaction: discord.Interaction) -> TriageBot:
 
 class VoteButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"triage:vote:(?P<reply>[\w-]{1,40}):(?P<helpful>[01])",
+    template=r"triage:vote:(?P<reply>[\w-]{1,40}):(?P<helpful>[01])(?::(?P<seen>\d{1,3}))?",
 ):
-    """Helpful / not helpful: one vote per member per reply, stored."""
+    """Helpful / not helpful: one vote per member per reply, stored with the answers that
+    member was shown (under a page of more answers, `seen` says how many)."""
 
-    def __init__(self, reply_id: str, helpful: bool) -> None:
+    def __init__(self, reply_id: str, helpful: bool, seen: int | None = None) -> None:
+        suffix = "" if seen is None else f":{seen}"
         super().__init__(
             discord.ui.Button(
                 label="Helpful" if helpful else "Not helpful",
                 emoji="👍" if helpful else "👎",
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"triage:vote:{reply_id}:{int(helpful)}",
+                custom_id=f"triage:vote:{reply_id}:{int(helpful)}{suffix}",
             )
         )
         self.reply_id = reply_id
         self.helpful = helpful
+        self.seen = seen
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> VoteButton:
-        return cls(match["reply"], match["helpful"] == "1")
+        seen = int(match["seen"]) if match["seen"] else None
+        return cls(match["reply"], match["helpful"] == "1", seen)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
+        member = str(interaction.user.id)
         try:
             vote = await bot.run_blocking(
-                bot.app.conversation.vote, self.reply_id, str(interaction.user.id), self.helpful
+                bot.app.conversation.vote, self.reply_id, member, self.helpful, self.seen
             )
         except Exception as error:
             await reply_with_error(interaction, error)
@@ -67,41 +72,47 @@ class VoteButton(
 
 class MoreAnswersButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"triage:more:(?P<reply>[\w-]{1,40})",
+    template=r"triage:more:(?P<reply>[\w-]{1,40})(?::(?P<start>\d{1,3}))?",
 ):
-    """The next answers the reply ranked but did not show, sent privately to the clicker."""
+    """The next answers the reply ranked but did not show, sent privately to the clicker.
 
-    def __init__(self, reply_id: str) -> None:
+    The page lives in the button: under the reply it starts after the reply's answers, so
+    every member who clicks it gets the same next answers; under a page it starts after
+    that page's."""
+
+    def __init__(self, reply_id: str, start: int | None = None) -> None:
+        suffix = "" if start is None else f":{start}"
         super().__init__(
             discord.ui.Button(
                 label="More answers",
                 style=discord.ButtonStyle.primary,
-                custom_id=f"triage:more:{reply_id}",
+                custom_id=f"triage:more:{reply_id}{suffix}",
             )
         )
         self.reply_id = reply_id
+        self.start = start
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> MoreAnswersButton:
-        return cls(match["reply"])
+        return cls(match["reply"], int(match["start"]) if match["start"] else None)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         try:
-            answers, has_more = await bot.run_blocking(
-                bot.app.conversation.more_answers, self.reply_id
+            page = await bot.run_blocking(
+                bot.app.conversation.more_answers, self.reply_id, self.start
             )
         except Exception as error:
             await reply_with_error(interaction, error)
             return
-        if not answers:
+        if not page.answers:
             await interaction.response.send_message(NO_MORE_ANSWERS, ephemeral=True)
             return
         await interaction.response.send_message(
-            embeds=answers_embeds(answers),
-            view=reply_view(self.reply_id, has_more=has_more),
+            embeds=answers_embeds(page.answers),
+            view=page_view(self.reply_id, page),
             ephemeral=True,
         )
 
@@ -208,6 +219,17 @@ def reply_view(
         view.add_item(MoreAnswersButton(reply_id))
     if safety_net:
         view.add_item(SafetyNetButton(reply_id))
+    return view
+
+
+def page_view(reply_id: str, page: AnswersPage) -> discord.ui.View:
+    """The buttons under a page of more answers: votes about the answers seen so far, and
+    the page after it when there is one."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(reply_id, helpful=True, seen=page.end))
+    view.add_item(VoteButton(reply_id, helpful=False, seen=page.end))
+    if page.more:
+        view.add_item(MoreAnswersButton(reply_id, start=page.end))
     return view
 
 

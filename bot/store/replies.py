@@ -64,24 +64,41 @@ def save_reply(
     return reply.id
 
 
-def take_next_answers(session: Session, reply_id: str, count: int) -> list[AnswerRef]:
-    """The next `count` ranked answers not shown yet (empty when there are none left)."""
+@dataclass(frozen=True)
+class Page:
+    """Some of a reply's ranked answers: `end` is the position after them (how many of the
+    ranked answers a member who saw this page has seen), `more` whether others follow."""
+
+    refs: list[AnswerRef]
+    end: int
+    more: bool
+
+
+def answers_page(session: Session, reply_id: str, start: int | None, count: int) -> Page:
+    """At most `count` ranked answers of a reply from position `start` (default: after
+    those the reply showed).
+
+    Nothing is stored: each member pages through the answers on their own (the page is in
+    the button they click), so one member's "more" never moves another's on.
+    """
     reply = session.get(Reply, reply_id)
     if reply is None:
         raise ReplyNotFound()
     refs = [AnswerRef(scope, answer_id) for scope, answer_id in reply.answer_refs]
-    chosen = refs[reply.shown : reply.shown + count]
-    reply.shown += len(chosen)
-    return chosen
+    first = reply.shown if start is None else min(max(0, start), len(refs))
+    chosen = refs[first : first + count]
+    end = first + len(chosen)
+    return Page(chosen, end, end < len(refs))
 
 
-def has_more_answers(session: Session, reply_id: str) -> bool:
-    reply = session.get(Reply, reply_id)
-    return reply is not None and reply.shown < len(reply.answer_refs)
+def record_vote(
+    session: Session, reply_id: str, member: str, helpful: bool, seen: int | None = None
+) -> Vote:
+    """One vote per member per reply; voting again changes the vote.
 
-
-def record_vote(session: Session, reply_id: str, member: str, helpful: bool) -> Vote:
-    """One vote per member per reply; voting again changes the vote."""
+    The vote is about the answers the member was shown: the reply's own, or the first
+    `seen` ranked answers when they voted under a page of "more answers".
+    """
     reply = session.get(Reply, reply_id)
     if reply is None:
         raise ReplyNotFound()
@@ -89,7 +106,8 @@ def record_vote(session: Session, reply_id: str, member: str, helpful: bool) -> 
     existing = session.scalar(
         select(Feedback).where(Feedback.reply_id == reply_id, Feedback.member_hash == member_hash)
     )
-    shown_ids = [answer_id for _, answer_id in reply.answer_refs[: reply.shown]]
+    upto = reply.shown if seen is None else min(max(seen, 0), len(reply.answer_refs))
+    shown_ids = [answer_id for _, answer_id in reply.answer_refs[:upto]]
     if existing is None:
         session.add(
             Feedback(

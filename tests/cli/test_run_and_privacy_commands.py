@@ -92,3 +92,27 @@ def test_run_with_a_rejected_token_is_one_line_and_never_shows_the_token(tmp_pat
     assert result.exit_code == 1
     assert "Discord rejected the token" in result.output
     assert secret not in result.output
+
+
+def test_unanswered_never_sends_stored_escape_sequences_to_the_terminal(
+    triagebot: Invoke, database_url: str
+) -> None:
+    database = Database(database_url)
+    database.ensure_ready()
+    with database.session() as session:
+        record_question(
+            session,
+            scope="g1",
+            text="knee \x1b]0;owned\x07 hurts \x1b[2J after runs",
+            answered=False,
+            answer_ids=[],
+            red_flag_level="none",
+            asker="123",
+        )
+    database.dispose()
+
+    result = triagebot("unanswered")
+
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "knee \\x1b]0;owned\\x07 hurts \\x1b[2J after runs" in result.output

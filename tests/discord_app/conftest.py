@@ -70,7 +70,7 @@ class running_bot:
         await self.api.start()
         discord.http.Route.BASE = self.api.base_url
         self.bot = self.given_bot or TriageBot(
-            self.app, application_id=APPLICATION_ID, cooldown=self.cooldown
+            self.app, application_id=APPLICATION_ID, cooldown=self.cooldown, message_content=True
         )
         await self.bot.login(TOKEN)
         return DiscordHarness(self.bot, self.api)

@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.discord_app import discord_limits
+
 BOT_ID = 900000000000000001
 APPLICATION_ID = 900000000000000002
 GUILD_ID = 910000000000000001
@@ -130,18 +132,32 @@ class FakeDiscordApi:
             return web.Response(body=self.files.get(path.removeprefix("/attachments/"), b""))
         payload, files = await _read_body(request)
         sent = Sent(request.method, path, payload, files)
-        sent.refused = self._too_late(path)
+        status, sent.refused = 404, self._too_late(path)
+        if sent.refused is None and self._sends_a_message(sent):
+            over = discord_limits.problems(sent.body)
+            status, sent.refused = 400, ("Invalid Form Body: " + "; ".join(over)) if over else None
         sent.response = (
-            {"message": sent.refused, "code": 10062} if sent.refused else self._answer(sent)
+            {"message": sent.refused, "code": 50035 if status == 400 else 10062}
+            if sent.refused
+            else self._answer(sent)
         )
         async with self._arrived:
             self.sent.append(sent)
             self._arrived.notify_all()
         if sent.refused:
-            return web.json_response(sent.response, status=404)
+            return web.json_response(sent.response, status=status)
         # discord.py reads JSON only when the content type is exactly application/json.
         body = json.dumps(sent.response).encode()
         return web.Response(body=body, headers={"Content-Type": "application/json"})
+
+    @staticmethod
+    def _sends_a_message(sent: Sent) -> bool:
+        """A message, an interaction response or a modal: what Discord checks for limits."""
+        return sent.method in ("POST", "PATCH") and (
+            sent.path.endswith("/callback")
+            or sent.path.startswith("/webhooks/")
+            or "/messages" in sent.path
+        )
 
     def _answer(self, sent: Sent) -> Any:
         method, path = sent.method, sent.path

@@ -33,6 +33,7 @@ ADMIN_PERMISSIONS = MODERATOR_PERMISSIONS | MANAGE_GUILD
 
 OPTION_TYPES = {str: 3, int: 4, bool: 5}
 SUB_COMMAND = 1
+PERMISSION_ROLE_BASE = 970000000000000000
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,16 @@ class Person:
     id: int
     name: str
     permissions: int = MEMBER_PERMISSIONS
+    """In the channel of the interaction (what Discord sends with it, overwrites applied)."""
     roles: tuple[int, ...] = ()
+    guild_permissions: int | None = None
+    """Server-wide, from the member's roles (default: the same as in the channel)."""
+
+    @property
+    def permission_role(self) -> int:
+        """A role of the guild that grants this person's server-wide permissions."""
+        granted = self.permissions if self.guild_permissions is None else self.guild_permissions
+        return PERMISSION_ROLE_BASE + granted
 
     def user(self) -> dict[str, Any]:
         return {
@@ -54,7 +64,7 @@ class Person:
     def member(self) -> dict[str, Any]:
         return {
             "user": self.user(),
-            "roles": [str(r) for r in self.roles],
+            "roles": [str(r) for r in (*self.roles, self.permission_role)],
             "joined_at": TIMESTAMP,
             "deaf": False,
             "mute": False,
@@ -83,17 +93,27 @@ def channel_payload(channel_id: int = CHANNEL_ID, guild_id: int = GUILD_ID) -> d
 
 
 CURATOR_ROLE_ID = 960000000000000001
+# Server-wide permissions come from roles: the guild has one role per permission set the
+# tests give people (see `Person.permission_role`).
+PERMISSION_SETS = (
+    0,
+    MEMBER_PERMISSIONS,
+    MODERATOR_PERMISSIONS,
+    ADMIN_PERMISSIONS,
+    MANAGE_GUILD,
+    MANAGE_GUILD | MANAGE_MESSAGES,
+)
 HELP_FORUM_ID = 920000000000000009
 
 
-def role_payload(role_id: int, name: str) -> dict[str, Any]:
+def role_payload(role_id: int, name: str, permissions: int = 0) -> dict[str, Any]:
     return {
         "id": str(role_id),
         "name": name,
         "color": 0,
         "hoist": False,
         "position": 1,
-        "permissions": "0",
+        "permissions": str(permissions),
         "managed": False,
         "mentionable": False,
         "flags": 0,
@@ -133,7 +153,14 @@ def guild_payload(guild_id: int = GUILD_ID) -> dict[str, Any]:
         "voice_states": [],
         "presences": [],
         "threads": [],
-        "roles": [role_payload(guild_id, "@everyone"), role_payload(CURATOR_ROLE_ID, "curators")],
+        "roles": [
+            role_payload(guild_id, "@everyone"),
+            role_payload(CURATOR_ROLE_ID, "curators"),
+            *(
+                role_payload(PERMISSION_ROLE_BASE + granted, f"grants {granted}", granted)
+                for granted in PERMISSION_SETS
+            ),
+        ],
         "channels": [channel_payload(), forum],
     }
 
@@ -317,18 +344,22 @@ class DiscordHarness:
         start = len(self.api.sent)
         self.bot._connection.parse_message_create(starter)  # type: ignore[attr-defined]
         self.bot._connection.parse_thread_create(thread)  # type: ignore[attr-defined]
-        return await self.api.wait_for(
+        sent = await self.api.wait_for(
             lambda s: s.method == "POST" and s.path == f"/channels/{thread_id}/messages",
             after=start,
         )
+        assert sent.refused is None, sent.refused
+        return sent
 
     async def post_message(self, payload: dict[str, Any]) -> Sent:
         """MESSAGE_CREATE; waits for the bot's reply in the channel."""
         start = len(self.api.sent)
         self.bot._connection.parse_message_create(payload)  # type: ignore[attr-defined]
-        return await self.api.wait_for(
+        sent = await self.api.wait_for(
             lambda s: s.method == "POST" and s.path.endswith("/messages"), after=start
         )
+        assert sent.refused is None, sent.refused
+        return sent
 
 
 def option_type(key: str, value: Any, resolved: dict[str, Any] | None) -> int:

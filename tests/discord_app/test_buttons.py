@@ -50,6 +50,41 @@ async def test_more_answers_shows_the_next_ranked_answers(harness: DiscordHarnes
     assert not set(next_ids) & set(shown)
 
 
+async def test_each_member_pages_through_more_answers_on_their_own(
+    harness: DiscordHarness,
+) -> None:
+    reply = await harness.slash("ask", question=BROAD_QUESTION)
+    more = next(i for i in custom_ids(reply) if i.startswith("triage:more:"))
+
+    first = await harness.click(reply, more, MEMBER)
+    second = await harness.click(reply, more, OTHER_MEMBER)
+    further = next(i for i in custom_ids(first) if i.startswith("triage:more:"))
+    third_page = await harness.click(first, further, MEMBER)
+
+    assert footers(first) and footers(first) == footers(second)
+    assert footers(third_page) and not set(footers(third_page)) & set(footers(first))
+
+
+async def test_a_vote_is_about_the_answers_the_voter_was_shown(harness: DiscordHarness) -> None:
+    reply = await harness.slash("ask", question=BROAD_QUESTION)
+    helpful = next(i for i in custom_ids(reply) if i.startswith("triage:vote:"))
+    more = next(i for i in custom_ids(reply) if i.startswith("triage:more:"))
+    page = await harness.click(reply, more, OTHER_MEMBER)
+    helpful_on_page = next(i for i in custom_ids(page) if i.startswith("triage:vote:"))
+
+    await harness.click(reply, helpful, MEMBER)
+    await harness.click(page, helpful_on_page, OTHER_MEMBER)
+
+    with harness.bot.app.database.session() as session:
+        voted = sorted(len(f.answer_ids) for f in session.scalars(select(Feedback)))
+    assert voted == [len(footers(reply)), len(footers(reply)) + len(footers(page))]
+
+
+def footers(sent) -> list[str]:  # type: ignore[no-untyped-def]
+    """The answer ids cited in a reply or page, in order."""
+    return [e["footer"]["text"].split("·")[0] for e in sent.body["embeds"] if e.get("author")]
+
+
 async def test_buttons_still_work_after_a_restart(triage_app: TriagebotApp) -> None:
     async with running_bot(triage_app) as before:
         reply = await before.slash("ask", question=BROAD_QUESTION)

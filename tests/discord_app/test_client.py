@@ -58,3 +58,18 @@ async def test_moderator_commands_are_hidden_from_members_by_default(
     for name in ("answer", "corpus", "reindex", "unanswered", "Add to corpus"):
         assert int(by_name[name]["default_member_permissions"]) == 1 << 13, name
     assert by_name["ask"]["default_member_permissions"] is None
+
+
+async def test_without_the_message_content_intent_the_forum_is_off_and_config_says_why(
+    triage_app: TriagebotApp,
+) -> None:
+    from tests.discord_app.harness import MODERATOR
+
+    bot = TriageBot(triage_app, application_id=APPLICATION_ID)  # the default: no intent
+    async with running_bot(triage_app, bot=bot) as harness:
+        shown = await harness.slash("triage", MODERATOR, subcommand="config")
+
+    assert not bot.intents.message_content
+    fields = {f["name"]: f["value"] for f in shown.body["embeds"][0]["fields"]}
+    assert fields["Help forum"].startswith("off: the bot runs without")
+    assert "TRIAGEBOT_DISCORD_MESSAGE_CONTENT=true" in fields["Help forum"]

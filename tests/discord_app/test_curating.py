@@ -9,10 +9,13 @@ import pytest
 from bot.store.audit import recent_actions
 from tests.discord_app.fake_discord import GUILD_ID
 from tests.discord_app.harness import (
+    ADMIN,
     CURATOR_ROLE_ID,
     EPHEMERAL,
     MEMBER,
+    MEMBER_PERMISSIONS,
     MODERATOR,
+    MODERATOR_PERMISSIONS,
     OTHER_MEMBER,
     DiscordHarness,
     Person,
@@ -48,6 +51,47 @@ async def test_moderator_commands_refuse_members_even_when_an_admin_made_them_vi
 
     assert sent.body["flags"] & EPHEMERAL
     assert "only moderators" in sent.body["content"].lower()
+
+
+async def test_managing_messages_in_one_channel_does_not_make_a_moderator(
+    harness: DiscordHarness,
+) -> None:
+    channel_mod = Person(
+        940000000000000010,
+        "channel_cat",
+        MODERATOR_PERMISSIONS,
+        guild_permissions=MEMBER_PERMISSIONS,
+    )
+
+    sent = await harness.slash(
+        "answer", channel_mod, subcommand="show", answer_id="hip-flexor-stretching"
+    )
+
+    assert "only moderators" in sent.body["content"].lower()
+
+
+async def test_members_do_not_see_the_server_settings(harness: DiscordHarness) -> None:
+    sent = await harness.slash("triage", MEMBER, subcommand="config")
+
+    assert sent.body["flags"] & EPHEMERAL
+    assert "only moderators" in sent.body["content"].lower()
+    assert "embeds" not in sent.body or not sent.body["embeds"]
+
+
+async def test_everyone_cannot_be_the_curator_role(harness: DiscordHarness) -> None:
+    from tests.discord_app.fake_discord import GUILD_ID as EVERYONE_ROLE_ID
+
+    role = str(EVERYONE_ROLE_ID)
+    sent = await harness.slash(
+        "triage",
+        ADMIN,
+        subcommand="config",
+        curator_role=role,
+        resolved={"roles": {role: role_payload(EVERYONE_ROLE_ID, "@everyone")}},
+    )
+
+    assert "not @everyone" in sent.body["content"]
+    assert harness.bot.app.conversation.guild_config(EVERYONE_ROLE_ID).curator_role_id is None
 
 
 async def test_the_curator_role_counts_as_moderator(harness: DiscordHarness) -> None:
@@ -261,6 +305,20 @@ async def test_edit_retire_and_history_of_a_server_answer(harness: DiscordHarnes
     lines = history.body["embeds"][0]["description"].splitlines()
     assert len(lines) == 3
     assert "mod_mo" in lines[1] and "retired" in lines[2]
+
+
+async def test_an_answer_too_long_for_the_form_is_not_opened_in_it(
+    harness: DiscordHarness,
+) -> None:
+    body = " ".join(["Slow calf raises, three sets of fifteen."] * 150)  # 6,149 characters
+    answer_id = _save_answer(harness, "calf-raises", "Calf raises", body)
+
+    refused = await harness.slash("answer", MODERATOR, subcommand="edit", answer_id=answer_id)
+
+    assert refused.body["flags"] & EPHEMERAL
+    assert "answer 6,149 of 4,000" in refused.body["content"]
+    assert "/corpus export" in refused.body["content"]
+    assert harness.bot.app.curation.show([str(GUILD_ID)], answer_id).record.body == body
 
 
 async def test_editing_an_answer_keeps_the_other_ways_it_is_asked_and_show_lists_them(
