@@ -82,6 +82,23 @@ def run(ctx: CliContext) -> None:
         click.echo("Stopped.")
 
 
+GATEWAY_TIMEOUT = 15.0
+
+
 async def _run(bot: TriageBot, token: str) -> None:
     async with bot:
-        await bot.start(token)
+        await bot.login(token)
+        await _reach_gateway()
+        await bot.connect(reconnect=True)
+
+
+async def _reach_gateway() -> None:
+    """Open (and close) a connection to Discord's gateway host before connecting for real:
+    discord.py's reconnect loop fails with an AttributeError when the very first
+    connection cannot be made, instead of saying so."""
+    from discord.gateway import DiscordWebSocket
+
+    gateway = DiscordWebSocket.DEFAULT_GATEWAY
+    connecting = asyncio.open_connection(gateway.host, gateway.port or 443)
+    _, writer = await asyncio.wait_for(connecting, GATEWAY_TIMEOUT)
+    writer.close()

@@ -116,3 +116,39 @@ def test_unanswered_never_sends_stored_escape_sequences_to_the_terminal(
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "knee \\x1b]0;owned\\x07 hurts \\x1b[2J after runs" in result.output
+
+
+def test_run_with_the_gateway_unreachable_is_one_line(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The REST API answers (the stand-in) but the gateway cannot be reached."""
+    import asyncio
+    import threading
+
+    import yarl
+    from discord.gateway import DiscordWebSocket
+
+    from tests.discord_app.fake_discord import FakeDiscordApi
+
+    api, loop, ready = FakeDiscordApi(), asyncio.new_event_loop(), threading.Event()
+
+    def serve() -> None:
+        loop.run_until_complete(api.start())
+        ready.set()
+        loop.run_forever()
+
+    threading.Thread(target=serve, daemon=True).start()
+    ready.wait(10)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL("wss://127.0.0.1:9/"))
+    secret = "MTIz.secret-token-value.xyz"
+    env = {
+        "TRIAGEBOT_DATA_DIR": str(tmp_path),
+        "TRIAGEBOT_DISCORD_TOKEN": secret,
+        "TRIAGEBOT_DISCORD_API_BASE": api.base_url,
+    }
+
+    result = CliRunner().invoke(cli, ["run"], env=env)
+    loop.call_soon_threadsafe(loop.stop)
+
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "Discord cannot be reached" in result.output
+    assert secret not in result.output
