@@ -17,6 +17,7 @@ from bot.corpus.formats import (
     JSONL_SUFFIXES,
     MARKDOWN_SUFFIXES,
     CorpusProblems,
+    check_import_size,
     duplicate_id_problems,
     parse_jsonl,
     parse_markdown,
@@ -208,4 +209,5 @@ def parse_upload(filename: str, data: bytes) -> list[AnswerRecord]:
         raise CorpusProblems(problems)
     if not records:
         raise CorpusError(f"{name} holds no answers")
+    check_import_size(records, name)
     return records

@@ -54,6 +54,8 @@ def load_discourse_topic(path: Path) -> dict[str, Any]:
         raise CorpusError(
             f"malformed JSON: {exc.msg}", f"{path}:{exc.lineno}:{exc.colno}"
         ) from None
+    except RecursionError:
+        raise CorpusError("JSON nested too deeply", SourceLocation(str(path), 1)) from None
     if not looks_like_discourse_topic(data):
         raise CorpusError(
             "not a Discourse topic (expected a 'title' and 'post_stream.posts'); " + TOPIC_HINT,
@@ -86,14 +88,14 @@ def records_from_discourse_topic(
         raise CorpusError(f"forum URL '{forum_url}' must look like https://forum.example.org")
     chosen = _chosen_posts(topic, by_number, posts, source)
     opening = by_number.get(1)
-    question = _shorten(html_to_markdown(opening.get("cooked") or "", forum)) if opening else ""
+    question = _shorten(_post_markdown(opening, forum, source)) if opening else ""
     topic_tags = _tag_slugs([*_topic_tag_names(topic), *tags])
     slug = str(topic.get("slug") or "").strip() or "topic"
 
     records = []
     for number in chosen:
         post = by_number[number]
-        body = html_to_markdown(post.get("cooked") or "", forum)
+        body = _post_markdown(post, forum, source)
         if not body:
             if posts is None:
                 continue
@@ -111,6 +113,14 @@ def records_from_discourse_topic(
         }
         records.append(record_from_fields(fields, SourceLocation(source, 1)))
     return records
+
+
+def _post_markdown(post: Mapping[str, Any], forum_url: str, source: str) -> str:
+    try:
+        return html_to_markdown(str(post.get("cooked") or ""), forum_url)
+    except RecursionError:
+        number = post.get("post_number", "?")
+        raise CorpusError(f"post {number}: its HTML is nested too deeply", source) from None
 
 
 def html_to_markdown(cooked: str, forum_url: str) -> str:

@@ -7,17 +7,25 @@ JSON Lines (one answer per line). Every problem is reported with its file and li
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bot.corpus.records import (
+    ALSO_ASKED_LIMIT,
+    FIELD_LIMITS,
     ID_PATTERN,
     KNOWN_FIELDS,
+    MAX_ALSO_ASKED,
+    MAX_ANSWERS_PER_IMPORT,
+    MAX_TAGS,
     REQUIRED_FIELDS,
+    TAG_LIMIT,
     AnswerRecord,
     SourceLocation,
+    is_web_url,
 )
 from bot.errors import CorpusError
 
@@ -40,9 +48,12 @@ class CorpusProblems(CorpusError):
         super().__init__("\n  ".join([summary, *shown]))
 
 
-def record_from_fields(fields: Mapping[str, object], where: SourceLocation) -> AnswerRecord:
+def record_from_fields(fields: Mapping[Any, object], where: SourceLocation) -> AnswerRecord:
     """Validate interchange fields and build a record; CorpusError names `where`."""
-    unknown = sorted(set(fields) - KNOWN_FIELDS)
+    odd = [repr(key) for key in fields if not isinstance(key, str)]
+    if odd:
+        raise CorpusError(f"field names must be text (found {', '.join(odd[:3])})", where)
+    unknown = sorted(set(map(str, fields)) - KNOWN_FIELDS)
     if unknown:
         allowed = ", ".join(sorted(KNOWN_FIELDS))
         raise CorpusError(f"unknown field {', '.join(unknown)} (allowed: {allowed})", where)
@@ -57,6 +68,12 @@ def record_from_fields(fields: Mapping[str, object], where: SourceLocation) -> A
         if value is not None and not isinstance(value, str | int | float):
             raise CorpusError(f"field '{name}' must be text", where)
         text[name] = str(value).strip() if value is not None else None
+        _check_text(name, text[name] or "", FIELD_LIMITS.get(name, len(text[name] or "")), where)
+    if text["source_url"] and not is_web_url(text["source_url"]):
+        raise CorpusError(
+            f"source_url {text['source_url'][:80]!r} is not a web address (http:// or https://)",
+            where,
+        )
     answer_id = text["id"] or ""
     if not ID_PATTERN.match(answer_id):
         raise CorpusError(
@@ -74,6 +91,14 @@ def record_from_fields(fields: Mapping[str, object], where: SourceLocation) -> A
         also_asked = [also_asked]
     if not isinstance(also_asked, list) or not all(isinstance(q, str) for q in also_asked):
         raise CorpusError("field 'also_asked' must be a list of questions", where)
+    for name, items, most, limit in (
+        ("tags", tags, MAX_TAGS, TAG_LIMIT),
+        ("also_asked", also_asked, MAX_ALSO_ASKED, ALSO_ASKED_LIMIT),
+    ):
+        if len(items) > most:
+            raise CorpusError(f"field '{name}' has {len(items)} entries; at most {most}", where)
+        for item in items:
+            _check_text(name, item, limit, where)
     return AnswerRecord(
         id=answer_id,
         title=text["title"] or "",
@@ -85,6 +110,21 @@ def record_from_fields(fields: Mapping[str, object], where: SourceLocation) -> A
         also_asked=tuple(dict.fromkeys(" ".join(q.split()) for q in also_asked if q.strip())),
         origin=where,
     )
+
+
+def _check_text(name: str, value: str, limit: int, where: SourceLocation) -> None:
+    """Refuse what the store or Discord cannot hold: too long, NUL, lone surrogates."""
+    if len(value) > limit:
+        raise CorpusError(
+            f"field '{name}' is {len(value):,} characters long; at most {limit:,}", where
+        )
+    if "\x00" in value:
+        raise CorpusError(f"field '{name}' contains a NUL character", where)
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        raise CorpusError(
+            f"field '{name}' contains a lone surrogate (such as \\ud800), which is not text",
+            where,
+        )
 
 
 def parse_markdown(text: str, path: str) -> AnswerRecord:
@@ -102,6 +142,8 @@ def parse_markdown(text: str, path: str) -> AnswerRecord:
         ) from None
     try:
         fields = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except RecursionError:
+        raise CorpusError("front matter is nested too deeply", SourceLocation(path, 2)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -129,6 +171,8 @@ def parse_jsonl(text: str, path: str) -> Iterator[AnswerRecord]:
             fields = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CorpusError(f"malformed JSON: {exc.msg} (column {exc.colno})", where) from None
+        except RecursionError:
+            raise CorpusError("JSON nested too deeply", where) from None
         if not isinstance(fields, dict):
             raise CorpusError("each line must be a JSON object", where)
         yield record_from_fields(fields, where)
@@ -176,7 +220,16 @@ def read_corpus(path: Path) -> list[AnswerRecord]:
     problems.extend(duplicate_id_problems(records))
     if problems:
         raise CorpusProblems(problems)
+    check_import_size(records, str(path))
     return records
+
+
+def check_import_size(records: Sequence[AnswerRecord], source: str) -> None:
+    if len(records) > MAX_ANSWERS_PER_IMPORT:
+        raise CorpusError(
+            f"{source} holds {len(records):,} answers; import at most "
+            f"{MAX_ANSWERS_PER_IMPORT:,} at a time (split it into several files)"
+        )
 
 
 def duplicate_id_problems(records: Iterable[AnswerRecord]) -> list[CorpusError]:

@@ -6,11 +6,29 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,118}[a-z0-9]$")
 REQUIRED_FIELDS = ("id", "title", "body", "author")
 OPTIONAL_FIELDS = ("question", "also_asked", "source_url", "tags")
 KNOWN_FIELDS = frozenset(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+
+# The longest each field may be, in characters: the store's columns (title 300, author 200)
+# and, for the unbounded ones, far beyond any real answer, so that a runaway file is refused
+# with its line instead of filling the store or breaking Discord's embeds.
+FIELD_LIMITS = {
+    "title": 300,
+    "author": 200,
+    "question": 2_000,
+    "source_url": 2_000,
+    "body": 60_000,
+}
+MAX_TAGS = 30
+TAG_LIMIT = 60
+MAX_ALSO_ASKED = 60
+ALSO_ASKED_LIMIT = 500
+MAX_ANSWERS_PER_IMPORT = 5_000
+"""One import is one write transaction; beyond this the store would be locked for seconds."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,19 @@ class AnswerRecord:
         data["tags"] = list(self.tags)
         data["body"] = self.body
         return data
+
+
+def is_web_url(text: str) -> bool:
+    """An http(s) address with a host and no spaces or control characters: what Discord
+    accepts as a link (anything else makes it refuse the whole reply that cites it)."""
+    if any(char.isspace() or not char.isprintable() for char in text):
+        return False
+    parts = urlsplit(text)
+    try:
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(host)
 
 
 def slugify(text: str, max_length: int = 80) -> str:

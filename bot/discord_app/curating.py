@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.corpus.formats import CorpusProblems
-from bot.curation import Draft
+from bot.curation import MAX_IMPORT_BYTES, Draft
 from bot.discord_app.embeds import (
     DESCRIPTION_LIMIT,
     FIELD_VALUE_LIMIT,
@@ -274,6 +274,14 @@ class CorpusCommands(app_commands.Group):
     @app_commands.describe(file="A Markdown file with front matter, or JSON Lines")
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         await moderator_config(self.bot, interaction)
+        if file.size > MAX_IMPORT_BYTES:  # known from the attachment: nothing is downloaded
+            await interaction.response.send_message(
+                f"{defuse_mentions(file.filename)[:100]} is {file.size / 1e6:.1f} MB; files up to "
+                f"{MAX_IMPORT_BYTES // 1_000_000} MB can be imported here (split it, or use "
+                "`triagebot corpus import`).",
+                ephemeral=True,
+            )
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
         try:

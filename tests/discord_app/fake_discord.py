@@ -129,6 +129,9 @@ class FakeDiscordApi:
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.path.removeprefix("/api/v10")
         if path.startswith("/attachments/"):
+            async with self._arrived:
+                self.sent.append(Sent(request.method, path))  # a download, recorded too
+                self._arrived.notify_all()
             return web.Response(body=self.files.get(path.removeprefix("/attachments/"), b""))
         payload, files = await _read_body(request)
         sent = Sent(request.method, path, payload, files)

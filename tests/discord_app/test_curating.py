@@ -241,6 +241,24 @@ async def test_settings_are_changed_by_admins_and_used_in_referrals(
     assert "112" in referral.body["embeds"][0]["description"]
 
 
+async def test_an_attachment_over_the_size_limit_is_refused_before_it_is_downloaded(
+    harness: DiscordHarness,
+) -> None:
+    attachment = {**_attachment(harness, "huge.jsonl", ""), "size": 40_000_000}
+
+    sent = await harness.slash(
+        "corpus",
+        MODERATOR,
+        subcommand="import",
+        file=attachment["id"],
+        resolved={"attachments": {attachment["id"]: attachment}},
+    )
+
+    assert sent.body["flags"] & EPHEMERAL
+    assert "huge.jsonl is 40.0 MB; files up to 5 MB" in sent.body["content"]
+    assert not harness.api.matching(lambda s: s.path.startswith("/attachments/"))
+
+
 async def test_stats_show_figures_and_a_chart(harness: DiscordHarness) -> None:
     await harness.slash("ask", question="my hip flexors are tight from sitting at a desk")
 
