@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app.curating import actor_of, moderator_config
-from bot.discord_app.embeds import trim
+from bot.discord_app.embeds import defuse_mentions, trim
 from bot.discord_app.permissions import require_administrator
 from bot.store.guilds import GuildConfig, update_guild_config
 from bot.store.stats import TriageStats, triage_stats
@@ -58,28 +58,57 @@ def stats_embed(stats: TriageStats) -> discord.Embed:
     embed.add_field(name="Feedback", value=f"👍 {stats.helpful} · 👎 {stats.not_helpful}")
     cited = "\n".join(f"`{answer_id}` ×{count}" for answer_id, count in stats.most_cited)
     embed.add_field(name="Most cited", value=trim(cited or "none yet", 1024), inline=False)
+    unanswered = "\n".join(
+        f"×{count} {defuse_mentions(' '.join(text.split()))[:150]}"
+        for text, count in stats.top_unanswered
+    )
+    embed.add_field(
+        name="Top unanswered this week", value=trim(unanswered or "none", 1024), inline=False
+    )
     embed.set_image(url="attachment://questions-per-day.png")
     return embed
 
 
+# Discord's dark theme: the chart sits on its message background, in its own palette.
+DARK_BACKGROUND = "#313338"
+LIGHT_TEXT = "#DBDEE1"
+GRID = "#4E5058"
+KIND_COLOURS = (("answered", "#57F287"), ("declined", "#949BA4"), ("flagged", "#ED4245"))
+
+
 def questions_per_day_chart(stats: TriageStats) -> bytes:
-    """A bar chart of questions per day, as PNG bytes (matplotlib, no display needed)."""
+    """Questions per day, stacked: answered, declined and red-flagged, as a PNG that reads
+    on Discord's dark theme (matplotlib, no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(figsize=(8, 3), dpi=100)
+    figure = Figure(figsize=(8, 3.2), dpi=100, facecolor=DARK_BACKGROUND)
     axes = figure.subplots()
-    days = [day for day, _ in stats.per_day]
-    counts = [count for _, count in stats.per_day]
-    axes.bar(days, counts, color="#1abc9c")  # type: ignore[arg-type]  # dates plot fine
-    axes.set_ylabel("questions")
-    axes.set_title("Questions per day")
+    axes.set_facecolor(DARK_BACKGROUND)
+    days = [counts.day for counts in stats.per_day]
+    below = [0] * len(days)
+    for kind, colour in KIND_COLOURS:
+        heights = [getattr(counts, kind) for counts in stats.per_day]
+        axes.bar(days, heights, bottom=below, color=colour, label=kind)  # type: ignore[arg-type]
+        below = [b + h for b, h in zip(below, heights, strict=True)]
+    axes.set_ylabel("questions", color=LIGHT_TEXT)
+    axes.set_title("Questions per day", color=LIGHT_TEXT)
+    axes.tick_params(colors=LIGHT_TEXT)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole questions only
+    axes.grid(axis="y", color=GRID, linewidth=0.6)
+    axes.set_axisbelow(True)
+    for spine in axes.spines.values():
+        spine.set_color(GRID)
+    legend = axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    for text in legend.get_texts():
+        text.set_color(LIGHT_TEXT)
     figure.autofmt_xdate()
     figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="png", facecolor=DARK_BACKGROUND)
     return buffer.getvalue()
 
 

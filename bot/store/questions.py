@@ -100,9 +100,12 @@ def record_question(
 
 
 def unanswered_questions(
-    session: Session, scopes: Sequence[str] | None = None, limit: int = 50
+    session: Session,
+    scopes: Sequence[str] | None = None,
+    limit: int = 50,
+    since: datetime | None = None,
 ) -> list[UnansweredQuestion]:
-    """Unanswered questions, most frequently asked first."""
+    """Unanswered questions (asked since `since`, when given), most frequently asked first."""
     query = (
         select(
             func.max(AskedQuestion.text),
@@ -117,6 +120,8 @@ def unanswered_questions(
     )
     if scopes is not None:
         query = query.where(AskedQuestion.scope.in_(list(scopes)))
+    if since is not None:
+        query = query.where(AskedQuestion.asked_at >= since)
     return [
         UnansweredQuestion(text=text or "", times_asked=count, last_asked=last, key=key or "")
         for text, count, last, key in session.execute(query)

@@ -266,6 +266,7 @@ async def test_stats_show_figures_and_a_chart(harness: DiscordHarness) -> None:
 
     fields = {f["name"]: f["value"] for f in followup.body["embeds"][0]["fields"]}
     assert fields["Questions"] == "1"
+    assert fields["Top unanswered this week"] == "none"  # the one question was answered
     name, data = followup.files[0]
     assert name == "questions-per-day.png" and data.startswith(b"\x89PNG")
 
