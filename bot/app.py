@@ -47,13 +47,6 @@ class TriagebotApp:
     retrieval_config: RetrievalConfig | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    @classmethod
-    def from_settings(cls, settings: Settings, encoder: Encoder | None = None) -> TriagebotApp:
-        """Open (and, when brand new, migrate) the store; the model loads on first use."""
-        database = Database(settings.resolved_database_url)
-        database.ensure_ready()
-        return cls(settings=settings, database=database, _encoder=encoder)
-
     @property
     def encoder(self) -> Encoder:
         with self._lock:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,9 +81,3 @@ def parse_post_numbers(text: str | None) -> set[int] | None:
     if not numbers:
         raise CorpusError("--posts needs at least one post number, like 2,5")
     return numbers
-
-
-def summary_json(summary: ImportSummary) -> str:
-    return json.dumps(
-        {"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged}
-    )

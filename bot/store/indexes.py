@@ -35,13 +35,3 @@ def record_build(session: Session, manifest: BuildManifest, status: str = "curre
             finished_at=finished,
         )
     )
-
-
-def recent_builds(session: Session, scope: str, limit: int = 5) -> list[IndexBuildRecord]:
-    query = (
-        select(IndexBuildRecord)
-        .where(IndexBuildRecord.scope == scope)
-        .order_by(IndexBuildRecord.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query))

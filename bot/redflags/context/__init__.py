@@ -90,11 +90,6 @@ class MessageContext:
     def is_hypothetical(self, sentence: Sentence, start: int, *, strict: bool = False) -> bool:
         return self._framing.is_hypothetical(sentence, start, strict=strict)
 
-    def is_historical(self, sentence: Sentence, start: int, end: int) -> bool:
-        """The match is past history or a symptom that has since settled."""
-        historical, resolved = self.history(sentence, start, end)
-        return historical or resolved
-
     def history(self, sentence: Sentence, start: int, end: int) -> tuple[bool, bool]:
         """(dated past history, recently settled) for the match; both False when current.
 
