@@ -26,9 +26,12 @@ from bot.redflags.report import RedFlagReport
 from bot.redflags.rules import RuleSet
 from bot.redflags.units import Unit
 
-# Budgets on ordinary development messages (the targets are 5% and 15%).
+# Budgets on ordinary development messages (the targets are 5% and 15%). The question
+# budget was 10% until the retraining on sets B and C: that model cannot keep long ordinary
+# posts under 2.5% alarms and 10% questions at once on its development split (at best 2.2%
+# and 11.5%), and a calibration that keeps no budget falls back to the strictest thresholds.
 MAX_ALARMS = 0.025
-MAX_QUESTIONS_ON_ORDINARY_LONG = 0.10
+MAX_QUESTIONS_ON_ORDINARY_LONG = 0.125
 GRID = {
     "refer_emergency": (0.6, 0.7, 0.8, 0.9, 0.95, 0.98),
     "ask_emergency": (0.3, 0.5, 0.7, 0.85, 0.95),
@@ -36,7 +39,10 @@ GRID = {
     "ask_urgent": (0.3, 0.5, 0.7, 0.85, 0.95),
     "refer_soon": (0.6, 0.75, 0.9, 0.98),
     "refer_self_harm": (0.5, 0.7, 0.8, 0.9, 0.95, 0.98),
-    "ask_self_harm": (0.1, 0.2, 0.3, 0.5, 0.7, 0.95),
+    # A self-harm question is asked at 0.5 or below, whatever the development split says:
+    # its messages are few, and on them 0.7 and 0.5 tie while first-sight sets missed
+    # indirect ideation (giving things away, a plan told to a parent) scored 0.52 to 0.62.
+    "ask_self_harm": (0.1, 0.2, 0.3, 0.5),
     "clear_emergency": (0.0, 0.02, 0.05, 0.1, 0.2, 0.3),
     "clear_urgent": (0.0, 0.05, 0.1, 0.2, 0.3, 0.5),
 }

@@ -235,20 +235,23 @@ def _decide(hits: Iterable[Hit], clear: Mapping[Level, set[int]]) -> list[_Decis
     rests on as clearly free of concerns at that level (a likely figure of speech, or a story
     already settled). Then the member is asked.
     """
-    by_rule: dict[str, dict[Certainty, Hit]] = {}
+    by_rule: dict[str, dict[Certainty, list[Hit]]] = {}
     for hit in hits:
-        by_rule.setdefault(hit.rule.id, {}).setdefault(hit.certainty, hit)
+        by_rule.setdefault(hit.rule.id, {}).setdefault(hit.certainty, []).append(hit)
     decisions = []
     for seen in by_rule.values():
-        sure = seen.get(Certainty.SURE)
-        partial = seen.get(Certainty.PARTIAL)
-        aside = seen.get(Certainty.SET_ASIDE)
-        rule = next(iter(seen.values())).rule
+        sure_hits = seen.get(Certainty.SURE, [])
+        partial = next(iter(seen.get(Certainty.PARTIAL, [])), None)
+        aside = next(iter(seen.get(Certainty.SET_ASIDE, [])), None)
+        rule = next(iter(seen.values()))[0].rule
         refer_anyway = rule.id == SELF_HARM
-        if sure is not None:
-            read_as_ordinary = sure.sentence in clear.get(rule.level, ())
-            refer = (aside is None or refer_anyway) and not read_as_ordinary
-            decisions.append(_Decision(rule, refer, sure))
+        if sure_hits:
+            # Every sure hit counts, not only the first detector's: the patterns may rest on
+            # a sentence the model reads as ordinary while the model itself is sure of the
+            # same concern on another sentence of the story. Then both detectors agree.
+            standing = [h for h in sure_hits if h.sentence not in clear.get(rule.level, ())]
+            refer = (aside is None or refer_anyway) and bool(standing)
+            decisions.append(_Decision(rule, refer, (standing or sure_hits)[0]))
         elif partial is not None and (aside is None or refer_anyway):
             decisions.append(_Decision(rule, False, partial))
         elif aside is not None and refer_anyway:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.store.audit import recent_actions
-from tests.discord_app.fake_discord import GUILD_ID
+from tests.discord_app.fake_discord import GUILD_ID, Sent
 from tests.discord_app.harness import (
     ADMIN,
     CURATOR_ROLE_ID,
@@ -184,13 +184,7 @@ async def test_import_is_all_or_nothing_with_file_and_line(harness: DiscordHarne
     attachment = _attachment(harness, "answers.jsonl", f"{good}\n{bad}\n")
     harness.api.files["answers.jsonl"] = f"{good}\n{bad}\n".encode()
 
-    sent = await harness.slash(
-        "corpus",
-        MODERATOR,
-        subcommand="import",
-        file=attachment["id"],
-        resolved={"attachments": {attachment["id"]: attachment}},
-    )
+    sent = await _import(harness, attachment)
     followup = sent
 
     assert sent.deferred is not None and sent.deferred.callback_type == 5  # thinking
@@ -246,13 +240,7 @@ async def test_an_attachment_over_the_size_limit_is_refused_before_it_is_downloa
 ) -> None:
     attachment = {**_attachment(harness, "huge.jsonl", ""), "size": 40_000_000}
 
-    sent = await harness.slash(
-        "corpus",
-        MODERATOR,
-        subcommand="import",
-        file=attachment["id"],
-        resolved={"attachments": {attachment["id"]: attachment}},
-    )
+    sent = await _import(harness, attachment)
 
     assert sent.body["flags"] & EPHEMERAL
     assert "huge.jsonl is 40.0 MB; files up to 5 MB" in sent.body["content"]
@@ -300,6 +288,17 @@ def _attachment(harness: DiscordHarness, filename: str, text: str) -> dict[str, 
         "proxy_url": f"{harness.api.base_url}/attachments/{filename}",
         "content_type": "application/jsonl",
     }
+
+
+async def _import(harness: DiscordHarness, attachment: dict[str, object]) -> Sent:
+    """A moderator runs /corpus import with `attachment`."""
+    return await harness.slash(
+        "corpus",
+        MODERATOR,
+        subcommand="import",
+        file=attachment["id"],
+        resolved={"attachments": {attachment["id"]: attachment}},
+    )
 
 
 def _walk(component: dict) -> list[dict]:  # type: ignore[type-arg]

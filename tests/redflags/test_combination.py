@@ -131,6 +131,46 @@ def test_a_clear_reading_of_another_sentence_changes_nothing(
     assert report.level is Level.EMERGENCY
 
 
+def test_both_detectors_sure_of_one_concern_refer_even_when_the_pattern_sentence_reads_ordinary(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    # A long story: the patterns join "gym's ... goes off after" across the opening, which
+    # the model reads as ordinary, while the model is sure of the same concern two sentences
+    # on ("a tight band across my chest eight minutes into the treadmill"). Both agree.
+    report = combine(
+        checker,
+        Findings((hit(rules, "exertional-chest-pain", Certainty.SURE, "patterns", sentence=0),)),
+        Findings(
+            (hit(rules, "exertional-chest-pain", Certainty.SURE, "learned", sentence=2),),
+            {Level.EMERGENCY: frozenset({0})},
+        ),
+    )
+
+    assert report.level is Level.EMERGENCY
+    assert [(flag.id, flag.detector) for flag in report.flags] == [
+        ("exertional-chest-pain", "learned")
+    ]
+    assert report.confirm == ()
+
+
+def test_two_sure_hits_both_on_sentences_read_as_ordinary_still_ask(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings(
+            (
+                hit(rules, "concussion-red-flags", Certainty.SURE, "patterns", sentence=0),
+                hit(rules, "concussion-red-flags", Certainty.SURE, "patterns", sentence=2),
+            )
+        ),
+        Findings(clear_sentences={Level.EMERGENCY: frozenset({0, 2})}),
+    )
+
+    assert report.level is Level.NONE
+    assert [q.concern for q in report.confirm] == ["concussion-red-flags"]
+
+
 class TestTheSelfHarmFloor:
     """On self-harm, a disagreement between a detector and the context rules refers; words
     the learned detector reads as ordinary are still asked about, never left alone."""
