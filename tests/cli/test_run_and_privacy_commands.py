@@ -36,19 +36,25 @@ def test_run_with_discord_unreachable_is_one_line_and_never_shows_the_token(tmp_
     assert secret not in result.output
 
 
-def test_privacy_purge_forgets_a_member(triagebot: Invoke, database_url: str) -> None:
+def queued_question(database_url: str, text: str) -> Database:
+    """The store at `database_url` with `text` queued as unanswered, asked by member 123."""
     database = Database(database_url)
     database.ensure_ready()
     with database.session() as session:
         record_question(
             session,
             scope="g1",
-            text="a question",
+            text=text,
             answered=False,
             answer_ids=[],
             red_flag_level="none",
             asker="123",
         )
+    return database
+
+
+def test_privacy_purge_forgets_a_member(triagebot: Invoke, database_url: str) -> None:
+    database = queued_question(database_url, "a question")
 
     result = triagebot("privacy", "purge", "--member", "123")
 
@@ -97,19 +103,7 @@ def test_run_with_a_rejected_token_is_one_line_and_never_shows_the_token(tmp_pat
 def test_unanswered_never_sends_stored_escape_sequences_to_the_terminal(
     triagebot: Invoke, database_url: str
 ) -> None:
-    database = Database(database_url)
-    database.ensure_ready()
-    with database.session() as session:
-        record_question(
-            session,
-            scope="g1",
-            text="knee \x1b]0;owned\x07 hurts \x1b[2J after runs",
-            answered=False,
-            answer_ids=[],
-            red_flag_level="none",
-            asker="123",
-        )
-    database.dispose()
+    queued_question(database_url, "knee \x1b]0;owned\x07 hurts \x1b[2J after runs").dispose()
 
     result = triagebot("unanswered")
 
