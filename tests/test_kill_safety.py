@@ -67,8 +67,12 @@ def open_app(data_dir: Path) -> TriagebotApp:
     return fake_model_app(data_dir, RetrievalConfig(min_score=0.0, related_margin=1.0), 128)
 
 
-def run_and_kill(kind: str, data_dir: Path, rng: random.Random) -> list[str]:
-    """Start a worker, SIGKILL it at a random moment; the lines it acknowledged."""
+def run_and_kill(kind: str, data_dir: Path, rng: random.Random, after_a_commit: bool) -> list[str]:
+    """Start a worker, SIGKILL it at a random moment; the lines it acknowledged.
+
+    With after_a_commit the moment is counted from the worker's first acknowledged change,
+    not from its start, so that a slow machine still gets something committed to check.
+    """
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, kind, str(data_dir)],
         cwd=REPOSITORY,
@@ -78,9 +82,10 @@ def run_and_kill(kind: str, data_dir: Path, rng: random.Random) -> list[str]:
     )
     assert worker.stdout is not None
     assert worker.stdout.readline().strip() == "ready"
+    first = [worker.stdout.readline().strip()] if after_a_commit else []
     time.sleep(rng.uniform(0.05, 1.5))
     worker.send_signal(signal.SIGKILL)
-    lines = worker.stdout.read().splitlines()
+    lines = first + worker.stdout.read().splitlines()
     worker.wait()
     return lines
 
@@ -98,8 +103,8 @@ def data_dir(tmp_path: Path) -> Path:
 def test_a_killed_process_loses_nothing_it_committed(kind: str, data_dir: Path) -> None:
     rng = random.Random(f"kill-{kind}")
     acknowledged: list[str] = []
-    for _ in range(KILLS_PER_KIND):
-        acknowledged += run_and_kill(kind, data_dir, rng)
+    for round_ in range(KILLS_PER_KIND):
+        acknowledged += run_and_kill(kind, data_dir, rng, after_a_commit=round_ == 0)
 
         app = open_app(data_dir)
         result = app.service.answer("tight hip flexors from sitting at a desk")
@@ -116,4 +121,4 @@ def test_a_killed_process_loses_nothing_it_committed(kind: str, data_dir: Path) 
                 body = repository.get("global", "hip-flexor-stretching").record.body
                 assert int(body.rsplit(" ", 1)[1].rstrip(".")) >= last
         app.close()
-    assert acknowledged, "the worker never got to commit anything: kill later"
+    assert acknowledged[0].split()[0] in {"built", "imported", "edited"}, acknowledged[0]
