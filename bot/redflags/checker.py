@@ -7,8 +7,8 @@ decides, per concern:
 | patterns           | learned detector                    | outcome                      |
 |--------------------|-------------------------------------|------------------------------|
 | sure               | sure, partial or nothing            | refer                        |
-| sure               | reads the sentence as clearly free  | ask                          |
-|                    | of concerns at that level           |                              |
+| sure               | reads the sentence as clearly free  | emergency or self-harm: ask; |
+|                    | of concerns at that level           | urgent or soon: nothing      |
 | set aside          | sure                                | ask (self-harm: refer)       |
 | set aside          | partial or nothing                  | nothing (self-harm: ask)     |
 | nothing            | sure                                | refer                        |
@@ -233,7 +233,8 @@ def _decide(hits: Iterable[Hit], clear: Mapping[Level, set[int]]) -> list[_Decis
     A detector that is sure refers, unless another detector disagrees: its context rules set
     the same concern aside (then self-harm still refers), or it read the sentence the hit
     rests on as clearly free of concerns at that level (a likely figure of speech, or a story
-    already settled). Then the member is asked.
+    already settled). Then the member is asked about an emergency concern or self-harm; below
+    emergency the clear reading stands (the topic's safety net still lists the sign).
     """
     by_rule: dict[str, dict[Certainty, list[Hit]]] = {}
     for hit in hits:
@@ -251,7 +252,11 @@ def _decide(hits: Iterable[Hit], clear: Mapping[Level, set[int]]) -> list[_Decis
             # same concern on another sentence of the story. Then both detectors agree.
             standing = [h for h in sure_hits if h.sentence not in clear.get(rule.level, ())]
             refer = (aside is None or refer_anyway) and bool(standing)
-            decisions.append(_Decision(rule, refer, (standing or sure_hits)[0]))
+            if refer or refer_anyway or rule.level is Level.EMERGENCY:
+                decisions.append(_Decision(rule, refer, (standing or sure_hits)[0]))
+            # Below emergency, the model's clear reading of every sentence the patterns rest
+            # on stands: such posts are denied, asked in advance or long past far more often
+            # than not, and the topic's safety net still lists the sign.
         elif partial is not None and (aside is None or refer_anyway):
             decisions.append(_Decision(rule, False, partial))
         elif aside is not None and refer_anyway:

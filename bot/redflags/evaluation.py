@@ -68,6 +68,19 @@ TARGETS = {
     "any_flag_sensitivity": 0.95,
     "false_alarm_share": 0.05,
 }
+# The targets the check is held to by length, with screening questions counted (issue 11):
+# (bucket, figure, at least, bound).
+LENGTH_TARGETS = (
+    ("short", "emergency_reaches_emergency", True, 0.97),
+    ("short", "any_flag_or_question", True, 0.95),
+    ("short", "ordinary_urgent_or_emergency", False, 0.05),
+    ("long", "serious_referred_or_asked", True, 0.90),
+    ("long", "emergency_reaches_emergency", True, 0.80),
+    ("long", "ordinary_urgent_or_emergency", False, 0.05),
+    ("long", "ordinary_asked", False, 0.15),
+    ("short", "suicidal_ideation_caught", True, 1.0),
+    ("long", "suicidal_ideation_caught", True, 1.0),
+)
 
 
 @dataclass(frozen=True)
@@ -177,6 +190,7 @@ def evaluate(checker: RedFlagChecker, examples: Sequence[EvalExample]) -> dict[s
         },
     }
     result["target_failures"] = target_failures(result)
+    result["length_target_failures"] = length_target_failures(result["by_length"])
     return result
 
 
@@ -320,6 +334,19 @@ def target_failures(result: dict[str, Any]) -> list[str]:
     return failures
 
 
+def length_target_failures(buckets: dict[str, Any]) -> list[str]:
+    """Which of the by-length targets (LENGTH_TARGETS) a set misses (empty: all met)."""
+    failures = []
+    for bucket, key, at_least, bound in LENGTH_TARGETS:
+        value = buckets.get(bucket, {}).get(key)
+        if value is None:
+            continue
+        if (value < bound) if at_least else (value > bound):
+            sign = "<" if at_least else ">"
+            failures.append(f"{bucket}: {key.replace('_', ' ')} {value:.3f} {sign} {bound:.2f}")
+    return failures
+
+
 def format_report(result: dict[str, Any]) -> str:
     """A terminal summary: one block per split, then the misses and false alarms."""
     lines = [
@@ -354,6 +381,9 @@ def format_report(result: dict[str, Any]) -> str:
         )
     lines.append("")
     lines.extend(_format_buckets(result["by_length"]))
+    by_length = result.get("length_target_failures") or []
+    lines.append("by-length targets met" if not by_length else "BY-LENGTH TARGETS NOT MET:")
+    lines.extend(f"  {failure}" for failure in by_length)
     misses = result["overall"]["misses"]
     lines.append("")
     lines.append(f"misses (report below expected): {len(misses)}")
@@ -369,7 +399,7 @@ def format_report(result: dict[str, Any]) -> str:
         lines.append(f"  [{alarm['split']}] got {alarm['got']} ({flags}): {alarm['text']}")
     failures = result.get("target_failures") or []
     lines.append("")
-    lines.append("targets met" if not failures else "TARGETS NOT MET:")
+    lines.append("floor targets met" if not failures else "FLOOR TARGETS NOT MET:")
     lines.extend(f"  {failure}" for failure in failures)
     return "\n".join(lines)
 

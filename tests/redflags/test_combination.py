@@ -107,6 +107,51 @@ def test_a_pattern_on_a_sentence_the_model_reads_as_ordinary_becomes_a_question(
     assert [q.concern for q in report.confirm] == ["concussion-red-flags"]
 
 
+def test_below_emergency_a_pattern_on_a_sentence_the_model_reads_as_ordinary_raises_nothing(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    # "checked it: not swollen, not hot, not red" about a calf after netball: the patterns
+    # see the calf words, the model reads the sentence as clear at the urgent level.
+    for rule_id in ("dvt", "night-pain"):
+        level = rules.get(rule_id).level
+        report = combine(
+            checker,
+            Findings((hit(rules, rule_id, Certainty.SURE, "patterns", sentence=1),)),
+            Findings(clear_sentences={level: frozenset({1})}),
+        )
+
+        assert report.level is Level.NONE, rule_id
+        assert report.confirm == (), rule_id
+
+
+def test_below_emergency_a_pattern_the_model_is_also_sure_of_elsewhere_still_refers(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "dvt", Certainty.SURE, "patterns", sentence=1),)),
+        Findings(
+            (hit(rules, "dvt", Certainty.SURE, "learned", sentence=2),),
+            {Level.URGENT: frozenset({1})},
+        ),
+    )
+
+    assert report.level is Level.URGENT
+    assert [flag.id for flag in report.flags] == ["dvt"]
+
+
+def test_below_emergency_a_pattern_the_model_reads_as_clear_on_another_level_still_refers(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "dvt", Certainty.SURE, "patterns", sentence=1),)),
+        Findings(clear_sentences={Level.EMERGENCY: frozenset({1})}),
+    )
+
+    assert report.level is Level.URGENT
+
+
 def test_a_clear_reading_at_a_lower_level_does_not_veto_an_emergency(
     checker: RedFlagChecker, rules: RuleSet
 ) -> None:

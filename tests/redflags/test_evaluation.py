@@ -16,6 +16,7 @@ from bot.redflags.evaluation import (
     EvalExample,
     evaluate,
     format_report,
+    length_target_failures,
     load_examples,
     target_failures,
 )
@@ -104,7 +105,24 @@ def test_figures_count_a_catch_when_the_level_is_at_least_the_expected_one() -> 
 def test_the_terminal_report_lists_figures_per_split(result: dict[str, Any]) -> None:
     text = format_report(result)
     assert "emergency sensitivity" in text and "holdout" in text
-    assert "targets met" in text
+    assert "floor targets met" in text
+
+
+def test_the_by_length_targets_name_each_figure_a_set_misses() -> None:
+    buckets = {
+        "short": {"emergency_reaches_emergency": 0.9333, "suicidal_ideation_caught": 1.0},
+        "long": {
+            "ordinary_asked": 0.15,
+            "ordinary_urgent_or_emergency": 0.0513,
+            "suicidal_ideation_caught": None,
+        },
+    }
+
+    assert length_target_failures(buckets) == [
+        "short: emergency reaches emergency 0.933 < 0.97",
+        "long: ordinary urgent or emergency 0.051 > 0.05",
+    ]
+    assert length_target_failures({}) == []
 
 
 def test_the_result_is_json_serialisable(result: dict[str, Any]) -> None:
