@@ -16,11 +16,11 @@ from bot.redflags.referral import compose_message, safety_net_referral
 from bot.redflags.report import Level
 from bot.redflags.rules import Rule, RuleSet
 from bot.retrieval.retriever import RetrievedAnswer
+from bot.scopes import GLOBAL_SCOPE
 from bot.store.answers import AnswerRepository
 from bot.store.database import Database
 from bot.store.guilds import GuildConfig, load_guild_config
 from bot.store.replies import AnswerRef, Vote, answers_page, record_vote, save_reply
-from bot.store.schema import GLOBAL_SCOPE
 from bot.store.screening import SAFETY_NET, record_escalation, record_screening_answer
 from bot.triage import QuestionScope, TriageResult, TriageService
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from bot.redflags import Level, RedFlagChecker, RedFlagReport
 from bot.retrieval.retriever import RetrievedAnswer, Retriever
+from bot.scopes import GLOBAL_SCOPE, searched_scopes
 from bot.store.database import Database
 from bot.store.questions import RaisedFlagRecord, record_question
-from bot.store.schema import GLOBAL_SCOPE
 
 # The safety net also covers what the cited answers are about: the answers a reply shows first.
 SAFETY_NET_FROM_ANSWERS = 3
@@ -34,10 +34,7 @@ class QuestionScope:
 
     @property
     def searched_scopes(self) -> list[str]:
-        scopes = [self.scope]
-        if self.include_global and self.scope != GLOBAL_SCOPE:
-            scopes.append(GLOBAL_SCOPE)
-        return scopes
+        return searched_scopes(self.scope, self.include_global)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import click
 
 from bot.cli.context import CliContext
 from bot.cli.render import printable, render_result
+from bot.scopes import GLOBAL_SCOPE
 from bot.store.questions import unanswered_questions
-from bot.store.schema import GLOBAL_SCOPE
 from bot.triage import QuestionScope
 
 

@@ -10,8 +10,8 @@ import click
 from bot.cli.context import CliContext
 from bot.corpus.formats import to_markdown, write_corpus
 from bot.corpus.importer import import_records, parse_post_numbers, read_import_source
+from bot.scopes import GLOBAL_SCOPE
 from bot.store.answers import AnswerRepository
-from bot.store.schema import GLOBAL_SCOPE
 
 scope_option = click.option(
     "--scope",

@@ -10,8 +10,8 @@ from bot.cli.render import render_result
 from bot.corpus.formats import read_corpus
 from bot.corpus.importer import import_records
 from bot.paths import starter_answers_dir
+from bot.scopes import GLOBAL_SCOPE
 from bot.store.answers import AnswerRepository
-from bot.store.schema import GLOBAL_SCOPE
 from bot.triage import QuestionScope
 
 DEMO_QUESTION = (

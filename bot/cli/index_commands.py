@@ -9,8 +9,8 @@ import click
 from bot.cli.context import CliContext
 from bot.retrieval.decision import Decision, build_warnings
 from bot.retrieval.manifest import BuildManifest, current_build, list_builds
+from bot.scopes import GLOBAL_SCOPE
 from bot.store.answers import AnswerRepository
-from bot.store.schema import GLOBAL_SCOPE
 
 
 @click.group()

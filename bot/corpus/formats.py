@@ -1,4 +1,4 @@
-"""Reading and writing the corpus interchange formats of DESIGN.md.
+"""Reading and writing the corpus interchange formats of docs/contracts.md.
 
 Markdown with YAML front matter (one answer per file, the body is the file's body) and
 JSON Lines (one answer per line). Every problem is reported with its file and line.

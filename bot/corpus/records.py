@@ -44,7 +44,7 @@ class SourceLocation:
 
 @dataclass(frozen=True)
 class AnswerRecord:
-    """One curated answer in the interchange format of DESIGN.md."""
+    """One curated answer in the interchange format of docs/contracts.md."""
 
     id: str
     title: str

@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import scopes
 from bot.corpus.formats import CorpusProblems
 from bot.curation import MAX_IMPORT_BYTES, Draft
 from bot.discord_app.embeds import (
@@ -67,10 +68,7 @@ AnswerId = app_commands.Range[str, 1, 120]
 
 
 def searched_scopes(config: GuildConfig) -> list[str]:
-    scopes = [config.guild_id]
-    if config.use_global_corpus:
-        scopes.append("global")
-    return scopes
+    return scopes.searched_scopes(config.guild_id, config.use_global_corpus)
 
 
 class AddQueuedQuestionButton(

@@ -15,7 +15,6 @@ from bot.retrieval.cache import EmbeddingCache, MemoryEmbeddingCache, NullEmbedd
 from bot.retrieval.config import DENSE, HYBRID, KEYWORD, RetrievalConfig
 from bot.retrieval.encoder import Encoder, load_encoder
 from bot.retrieval.manifest import (
-    GLOBAL_SCOPE,
     BuildManifest,
     IndexCorruptError,
     IndexMismatchError,
@@ -32,7 +31,6 @@ from bot.retrieval.retriever import (
 
 __all__ = [
     "DENSE",
-    "GLOBAL_SCOPE",
     "HYBRID",
     "KEYWORD",
     "BuildManifest",

@@ -30,7 +30,6 @@ FORMAT_VERSION = 1
 MANIFEST_FILE = "manifest.json"
 CURRENT_FILE = "CURRENT"
 BUILDS_DIR = "builds"
-GLOBAL_SCOPE = "global"
 ANSWERS_FILE = "answers.jsonl"
 PASSAGES_FILE = "passages.jsonl"
 DENSE_FILE = "dense.faiss"

@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.retrieval.manifest import BuildManifest
 from bot.store.schema import IndexBuildRecord
 
 
-def record_build(session: Session, manifest: BuildManifest, status: str = "current") -> None:
+class FinishedBuild(Protocol):
+    """What the store keeps of a build (the retrieval layer's BuildManifest has it all; the
+    store does not import retrieval)."""
+
+    @property
+    def scope(self) -> str: ...
+    @property
+    def build_id(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def dimension(self) -> int: ...
+    @property
+    def answer_count(self) -> int: ...
+    @property
+    def passage_count(self) -> int: ...
+    @property
+    def counts(self) -> Mapping[str, int]: ...
+    @property
+    def corpus_checksum(self) -> str: ...
+    @property
+    def created_at(self) -> str: ...
+    @property
+    def duration_seconds(self) -> float: ...
+
+
+def record_build(session: Session, manifest: FinishedBuild, status: str = "current") -> None:
     """Remember a finished build; the scope's earlier current build becomes superseded."""
     for earlier in session.scalars(
         select(IndexBuildRecord).where(

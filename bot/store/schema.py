@@ -29,7 +29,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-GLOBAL_SCOPE = "global"
 ACTIVE = "active"
 RETIRED = "retired"
 

@@ -54,7 +54,6 @@ from bot.corpus.formats import read_corpus
 from bot.corpus.records import AnswerRecord, slugify
 from bot.evaluation.retrieval import load_questions
 from bot.retrieval import (
-    GLOBAL_SCOPE,
     Encoder,
     IndexBuilder,
     MemoryEmbeddingCache,
@@ -64,6 +63,7 @@ from bot.retrieval import (
 )
 from bot.retrieval.dense import FLAT, HNSW, HNSW_THRESHOLD, DenseIndex, choose_index_type
 from bot.retrieval.passages import corpus_passages
+from bot.scopes import GLOBAL_SCOPE
 from bot.store.database import Database
 from bot.store.embedding_cache import SqlEmbeddingCache
 
