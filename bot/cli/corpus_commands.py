@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 
 from bot.cli.context import CliContext
 from bot.corpus.formats import to_markdown, write_corpus
-from bot.corpus.importer import import_records, parse_post_numbers, read_import_source
+from bot.corpus.importer import (
+    IMPORT_BATCH,
+    import_records,
+    parse_post_numbers,
+    read_import_source,
+)
 from bot.scopes import GLOBAL_SCOPE
 from bot.store.answers import AnswerRepository
 
@@ -42,8 +48,10 @@ def import_(
     as_json: bool,
 ) -> None:
     """Import answers from PATH: a .md or .jsonl file, a folder of them, or a Discourse
-    topic .json. All or nothing: any problem is reported with file and line and nothing
-    is written. Importing unchanged files again changes nothing.
+    topic .json. Everything is checked first: any problem is reported with file and line
+    and nothing is written. Then the answers are written in batches of 500 (the bot keeps
+    answering meanwhile). Importing unchanged files again changes nothing, and finishes an
+    import that was stopped part-way.
 
     \b
     Examples:
@@ -52,7 +60,21 @@ def import_(
       triagebot corpus import topic.json --forum-url https://forum.example.org --posts 2,5
     """
     records = read_import_source(path, forum_url=forum_url, posts=parse_post_numbers(posts))
-    summary = import_records(ctx.database(), records, scope, ctx.actor, note=f"import {path}")
+    database = ctx.database()
+    if len(records) <= IMPORT_BATCH:
+        summary = import_records(database, records, scope, ctx.actor, note=f"import {path}")
+    else:
+        with click.progressbar(
+            length=len(records), label="Writing answers", file=sys.stderr
+        ) as bar:
+            summary = import_records(
+                database,
+                records,
+                scope,
+                ctx.actor,
+                note=f"import {path}",
+                progress=lambda done, _total: bar.update(done - bar.pos),
+            )
     if as_json:
         click.echo(json.dumps({"scope": scope, **summary.__dict__}))
     else:

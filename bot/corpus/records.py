@@ -27,8 +27,8 @@ MAX_TAGS = 30
 TAG_LIMIT = 60
 MAX_ALSO_ASKED = 60
 ALSO_ASKED_LIMIT = 500
-MAX_ANSWERS_PER_IMPORT = 5_000
-"""One import is one write transaction; beyond this the store would be locked for seconds."""
+MAX_ANSWERS_PER_IMPORT = 50_000
+"""Beyond this an import is refused (split the file): it is read whole into memory."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ UPGRADE_HINT = "run `triagebot db upgrade`"
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the bot read while a moderator import writes; foreign keys are off by
     # default in SQLite; the busy timeout makes concurrent writers wait instead of failing
-    # (30 s: longer than the largest import allowed, MAX_ANSWERS_PER_IMPORT, holds the lock).
+    # (30 s: far longer than an import batch, IMPORT_BATCH answers, holds the lock).
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
