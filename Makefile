@@ -35,6 +35,7 @@ format: install
 bench: install
 	$(PY) -m tests.benchmarks.redflags_bench
 	$(PY) -m tests.benchmarks.retrieval_bench
+	$(PY) -m tests.benchmarks.import_bench
 
 # Fine-tunes the red-flag model from committed data with a fixed seed and writes
 # bot/redflags/model/ (about 15 minutes on two cores); `git diff` then shows the new card.

@@ -3,6 +3,7 @@ idempotent, with revisions; written in batches so that the bot keeps answering."
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,11 @@ IMPORT_BATCH = 500
 """Answers written per transaction. SQLite has one writer at a time: a batch holds the write
 lock for well under a second, so a question asked during a large import waits that long at
 most (one 35,000-answer transaction held it for 52 s, past the 30 s busy timeout)."""
+
+BATCH_PAUSE_S = 0.15
+"""Pause after each batch on SQLite. A writer waiting for the lock polls every 100 ms at
+most (SQLite's busy handler); without a pause the importer takes the lock again first, and
+a question waits for the whole import."""
 
 Progress = Callable[[int, int], None]
 
@@ -90,6 +96,8 @@ def import_records(
             counts.update(save_all(session, batch, scope, actor, note))
         if progress is not None:
             progress(start + len(batch), len(records))
+        if start + batch_size < len(records) and database.engine.dialect.name == "sqlite":
+            time.sleep(BATCH_PAUSE_S)
     return ImportSummary(
         created=counts[Change.CREATED],
         updated=counts[Change.UPDATED],
