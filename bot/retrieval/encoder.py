@@ -19,6 +19,7 @@ import os
 import platform
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import warnings
@@ -123,11 +124,12 @@ def load_encoder(
             + ", ".join(ENCODER_BACKENDS)
         )
     _force_offline()
-    _limit_torch_threads(threads)
     folder, name = _resolve_model(name_or_path)
     if backend == ONNX_INT8_BACKEND:
+        # No torch here once the export exists: ONNX Runtime and the tokenizers library.
         models_dir = Path(data_dir if data_dir is not None else "data") / "models"
         return _load_onnx_int8(folder, name, models_dir, threads)
+    _limit_torch_threads(threads)
     return _load_from_folder(folder, name)
 
 
@@ -157,13 +159,10 @@ def _force_offline() -> None:
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # huggingface_hub reads the variable when first imported; if something imported it
-    # earlier, switch its constant too.
-    try:
-        import huggingface_hub.constants as hub_constants
-
-        hub_constants.HF_HUB_OFFLINE = True
-    except (ImportError, AttributeError):  # pragma: no cover - depends on the hub version
-        pass
+    # earlier, switch its constant too (importing it here would cost the ONNX path time).
+    hub_constants = sys.modules.get("huggingface_hub.constants")
+    if hub_constants is not None:
+        hub_constants.HF_HUB_OFFLINE = True  # type: ignore[attr-defined]
 
 
 def _limit_torch_threads(threads: int | None) -> None:
@@ -252,13 +251,12 @@ class OnnxEncoder:
         with self._lock:
             for start in range(0, len(order), max(1, batch_size)):
                 chunk = order[start : start + max(1, batch_size)]
-                tokens = self._tokenizer(
-                    [texts[i] for i in chunk],
-                    padding=True,
-                    truncation=True,
-                    max_length=self._max_length,
-                    return_tensors="np",
-                )
+                encodings = self._tokenizer.encode_batch([texts[i] for i in chunk])
+                tokens = {
+                    "input_ids": [e.ids for e in encodings],
+                    "attention_mask": [e.attention_mask for e in encodings],
+                    "token_type_ids": [e.type_ids for e in encodings],
+                }
                 feed = {k: np.asarray(tokens[k], dtype=np.int64) for k in self._input_names}
                 vectors[chunk] = self._session.run(None, feed)[0]
         return normalise_rows(vectors)
@@ -318,7 +316,7 @@ def _load_onnx_int8(folder: Path, name: str, models_dir: Path, threads: int | No
         if manifest is None:
             raise ConfigurationError(f"the ONNX export of '{name}' in {export_dir} is incomplete")
     try:
-        from transformers import AutoTokenizer
+        from tokenizers import Tokenizer
 
         options = onnxruntime.SessionOptions()
         wanted = threads or min(MAX_TORCH_THREADS, os.cpu_count() or 1)
@@ -329,7 +327,9 @@ def _load_onnx_int8(folder: Path, name: str, models_dir: Path, threads: int | No
         session = onnxruntime.InferenceSession(
             str(export_dir / manifest["file_name"]), options, providers=["CPUExecutionProvider"]
         )
-        tokenizer = AutoTokenizer.from_pretrained(str(export_dir), local_files_only=True)
+        tokenizer = Tokenizer.from_file(str(export_dir / "tokenizer.json"))
+        tokenizer.enable_truncation(int(manifest["max_seq_length"]))
+        tokenizer.enable_padding(pad_id=int(manifest.get("pad_id", 0)))
     except Exception as error:
         raise ConfigurationError(
             f"the ONNX export of '{name}' in {export_dir} could not be loaded "
@@ -411,6 +411,7 @@ def _export_onnx_int8(folder: Path, name: str, export_dir: Path, quantization: A
             "dimension": int(get_dimension()),
             "max_seq_length": int(source.max_seq_length),
             "inputs": list(inputs),
+            "pad_id": int(tokenizer.pad_token_id or 0),
         }
         (work / ONNX_EXPORT_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         if export_dir.exists():  # a stale or incomplete export: replace it
