@@ -22,7 +22,7 @@ from bot.redflags.detectors import Findings, Message
 from bot.redflags.detectors.learned import LearnedDetector, Thresholds, UnitClassifier
 from bot.redflags.detectors.patterns import PatternDetector
 from bot.redflags.evaluation import EvalExample, bucket_figures
-from bot.redflags.report import RedFlagReport
+from bot.redflags.report import RedFlagReport, SafetyNetList
 from bot.redflags.rules import RuleSet
 from bot.redflags.units import Unit
 
@@ -55,6 +55,8 @@ class _Scored:
     patterns: Findings
     units: list[Unit]
     probabilities: np.ndarray
+    safety_net: tuple[SafetyNetList, ...]
+    """The message's own safety-net lists: they decide some questions (see the checker)."""
 
 
 def score_messages(
@@ -62,11 +64,14 @@ def score_messages(
 ) -> tuple[LearnedDetector, list[_Scored]]:
     patterns = PatternDetector(rules)
     learned = LearnedDetector(rules, classifier)
+    checker = RedFlagChecker(rules)
     scored = []
     for labelled in messages:
         message = Message.of(capped(labelled.text))
         units, probabilities = learned.unit_probabilities(message)
-        scored.append(_Scored(labelled, message, patterns.detect(message), units, probabilities))
+        found = patterns.detect(message)
+        net = checker.safety_net(labelled.text)
+        scored.append(_Scored(labelled, message, found, units, probabilities, net))
     return learned, scored
 
 
@@ -82,7 +87,7 @@ def replay(
             checker.combine(
                 s.message,
                 [s.patterns, learned.findings(s.message, s.units, s.probabilities, thresholds)],
-                safety_net=(),
+                safety_net=s.safety_net,
             ),
         )
         for s in scored

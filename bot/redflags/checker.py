@@ -7,10 +7,15 @@ decides, per concern:
 | patterns           | learned detector                    | outcome                      |
 |--------------------|-------------------------------------|------------------------------|
 | sure               | sure, partial or nothing            | refer                        |
-| sure               | reads the sentence as clearly free  | emergency or self-harm: ask; |
-|                    | of concerns at that level           | urgent or soon: nothing      |
+| sure               | reads the sentence as clearly free  | self-harm: ask; emergency:   |
+|                    | of concerns at that level           | ask unless the reply's safety|
+|                    |                                     | net lists its sign; urgent or|
+|                    |                                     | soon: nothing                |
 | set aside          | sure                                | ask (self-harm: refer)       |
-| set aside          | partial or nothing                  | nothing (self-harm: ask)     |
+| set aside          | partial or nothing                  | nothing (self-harm: ask,     |
+|                    |                                     | unless the model reads the   |
+|                    |                                     | sentence as clear and the    |
+|                    |                                     | safety net lists the sign)   |
 | nothing            | sure                                | refer                        |
 | nothing            | partial                             | ask                          |
 
@@ -18,6 +23,16 @@ decides, per concern:
 reply keeps its advice, and the level is the one that stands without an answer. A referred
 concern drops the concerns it supersedes and any question that could not raise the level
 (a question about self-harm is always kept: its help is not the same as any other's).
+
+When the patterns' evidence for an emergency concern rests only on sentences the model reads
+as clearly free of emergencies (a figure of speech, a story long settled, a list of signs to
+watch for) -- sure hits for an emergency concern, or self-harm words the context rules set
+aside -- both readings say "not now". Then the reply's safety net does the asking if it lists
+that concern's sign: "get help now if ..." with, in Discord, a button that escalates.
+Otherwise the member is asked the concern's own question. On every labelled set (first-sight
+sets after their measurement, and the tuned ones) these questions fell on ordinary posts
+only: leaving the covered ones to the safety net cost no serious message a referral or a
+question (see docs/redflags.md for the figures).
 
 Messages are capped before any detector reads them (`capped`): the head and the tail of a
 very long paste are checked, so a 100 kB message costs about what a long post costs.
@@ -63,6 +78,9 @@ class _Decision:
     rule: Rule
     refer: bool
     hit: Hit
+    read_clear: bool = False
+    """The patterns' evidence rests only on sentences the model reads as clearly free of
+    concerns at this level: the safety net may ask instead (see the module)."""
 
 
 class RedFlagChecker:
@@ -135,6 +153,9 @@ class RedFlagChecker:
             rule_id: d for rule_id, d in referred.items() if not _read_twice(d, referred.values())
         }
         top_level = max((d.rule.level for d in referred.values()), default=Level.NONE)
+        if safety_net is None:
+            safety_net = self._safety_net(message.normalised.text, tags)
+        listed = self._listed_signs(safety_net)
         asked = [
             d
             for d in decisions
@@ -142,10 +163,9 @@ class RedFlagChecker:
             and d.rule.id not in referred
             and not any(other in referred for other in d.rule.superseded_by)
             and (d.rule.level > top_level or d.rule.id == SELF_HARM)
+            and not (d.read_clear and d.rule.id in listed)
         ]
         asked.sort(key=lambda d: (d.rule.id != SELF_HARM, -d.rule.level.rank))
-        if safety_net is None:
-            safety_net = self._safety_net(message.normalised.text, tags)
         about_someone_else = message.context.about_someone_else()
         questions = tuple(
             ScreeningQuestion(
@@ -192,6 +212,17 @@ class RedFlagChecker:
     def safety_net(self, text: str, tags: Iterable[str] = ()) -> tuple[SafetyNetList, ...]:
         """The "get help now if..." lists of every topic `text` or the tags touch."""
         return self._safety_net(NormalisedText(capped(text)).text, tags)
+
+    def _listed_signs(self, safety_net: Iterable[SafetyNetList]) -> set[str]:
+        """The concerns whose signs the reply's safety-net lists show."""
+        topics = {listed.topic for listed in safety_net}
+        return {
+            rule.id
+            for topic in self.rules.safety_net
+            if topic.id in topics
+            for rule in topic.signs
+            if rule.sign
+        }
 
     def _safety_net(self, normalised: str, tags: Iterable[str]) -> tuple[SafetyNetList, ...]:
         tagged = set(tags)
@@ -253,14 +284,20 @@ def _decide(hits: Iterable[Hit], clear: Mapping[Level, set[int]]) -> list[_Decis
             standing = [h for h in sure_hits if h.sentence not in clear.get(rule.level, ())]
             refer = (aside is None or refer_anyway) and bool(standing)
             if refer or refer_anyway or rule.level is Level.EMERGENCY:
-                decisions.append(_Decision(rule, refer, (standing or sure_hits)[0]))
+                read_clear = not standing and not refer_anyway
+                decisions.append(_Decision(rule, refer, (standing or sure_hits)[0], read_clear))
             # Below emergency, the model's clear reading of every sentence the patterns rest
             # on stands: such posts are denied, asked in advance or long past far more often
             # than not, and the topic's safety net still lists the sign.
         elif partial is not None and (aside is None or refer_anyway):
             decisions.append(_Decision(rule, False, partial))
         elif aside is not None and refer_anyway:
-            decisions.append(_Decision(rule, False, aside))
+            # Self-harm words the context rules set aside ("suicide sprints", "years ago I
+            # wanted to end it"): asked about, unless the model also reads every sentence
+            # they are in as clearly free of emergencies; then both readings agree.
+            set_aside = seen[Certainty.SET_ASIDE]
+            read_clear = all(h.sentence in clear.get(rule.level, ()) for h in set_aside)
+            decisions.append(_Decision(rule, False, aside, read_clear))
     return decisions
 
 

@@ -216,6 +216,112 @@ def test_two_sure_hits_both_on_sentences_read_as_ordinary_still_ask(
     assert [q.concern for q in report.confirm] == ["concussion-red-flags"]
 
 
+class TestASafetyNetThatListsTheSignDoesTheAsking:
+    """A pattern on a sentence the model reads as clearly free of emergencies (a figure of
+    speech, a settled story, a list of signs to watch for): when the reply's safety net lists
+    that concern's sign, the list asks, not a question of its own."""
+
+    def combine_on(self, checker: RedFlagChecker, text: str, *findings: Findings):  # type: ignore[no-untyped-def]
+        return checker.combine(Message.of(text), list(findings))
+
+    def read_as_ordinary(self, rules: RuleSet, rule_id: str) -> tuple[Findings, Findings]:
+        return (
+            Findings((hit(rules, rule_id, Certainty.SURE, "patterns", sentence=1),)),
+            Findings(clear_sentences={Level.EMERGENCY: frozenset({1})}),
+        )
+
+    def test_the_head_list_replaces_the_head_injury_question(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        text = "Squats went fine. Took a knock to the head. Anyway, what about deload weeks?"
+        report = self.combine_on(
+            checker, text, *self.read_as_ordinary(rules, "concussion-red-flags")
+        )
+
+        assert report.level is Level.NONE
+        assert report.confirm == ()
+        head = [net for net in report.safety_net if net.topic == "head"]
+        assert head and rules.get("concussion-red-flags").sign in head[0].signs
+
+    def test_a_list_about_another_topic_does_not_replace_the_question(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        text = "Calves went fine. Something odd happened. Anyway, what about deload weeks?"
+        report = self.combine_on(
+            checker, text, *self.read_as_ordinary(rules, "concussion-red-flags")
+        )
+
+        assert [net.topic for net in report.safety_net] == ["calf-and-leg"]
+        assert [q.concern for q in report.confirm] == ["concussion-red-flags"]
+
+    def test_a_sure_pattern_the_model_does_not_read_as_ordinary_still_refers(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        text = "Squats went fine. Took a knock to the head. Anyway, what about deload weeks?"
+        report = self.combine_on(
+            checker,
+            text,
+            Findings((hit(rules, "concussion-red-flags", Certainty.SURE, "patterns", sentence=1),)),
+            Findings(clear_sentences={Level.EMERGENCY: frozenset({0, 2})}),
+        )
+
+        assert report.level is Level.EMERGENCY
+
+    def test_self_harm_is_still_asked_beside_the_mood_list(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        text = "Squats went fine. My mood has been low and I feel hopeless. Anyway, deload weeks?"
+        report = self.combine_on(checker, text, *self.read_as_ordinary(rules, SELF_HARM))
+
+        assert "mood" in [net.topic for net in report.safety_net]
+        assert [q.concern for q in report.confirm] == [SELF_HARM]
+
+    def test_self_harm_words_set_aside_and_read_as_ordinary_are_left_to_the_mood_list(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        # "coach brought back suicides at the end of every session": a drill, both readings agree.
+        text = (
+            "Squats went fine. Coach brought back suicides again. Anyway, what about deload weeks?"
+        )
+        report = self.combine_on(
+            checker,
+            text,
+            Findings((hit(rules, SELF_HARM, Certainty.SET_ASIDE, "patterns", sentence=1),)),
+            Findings(clear_sentences={Level.EMERGENCY: frozenset({1})}),
+        )
+
+        assert report.confirm == ()
+        mood = [net for net in report.safety_net if net.topic == "mood"]
+        assert mood and rules.get(SELF_HARM).sign in mood[0].signs
+
+    def test_self_harm_words_set_aside_are_asked_about_when_the_model_is_unsure(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        text = (
+            "Squats went fine. Coach brought back suicides again. Anyway, what about deload weeks?"
+        )
+        report = self.combine_on(
+            checker,
+            text,
+            Findings((hit(rules, SELF_HARM, Certainty.SET_ASIDE, "patterns", sentence=1),)),
+            Findings(clear_sentences={Level.EMERGENCY: frozenset({0, 2})}),
+        )
+
+        assert [q.concern for q in report.confirm] == [SELF_HARM]
+
+    def test_self_harm_words_read_as_ordinary_are_asked_about_without_the_mood_list(
+        self, checker: RedFlagChecker, rules: RuleSet
+    ) -> None:
+        report = combine(
+            checker,
+            Findings((hit(rules, SELF_HARM, Certainty.SET_ASIDE, "patterns", sentence=1),)),
+            Findings(clear_sentences={Level.EMERGENCY: frozenset({1})}),
+        )
+
+        assert report.safety_net == ()
+        assert [q.concern for q in report.confirm] == [SELF_HARM]
+
+
 class TestTheSelfHarmFloor:
     """On self-harm, a disagreement between a detector and the context rules refers; words
     the learned detector reads as ordinary are still asked about, never left alone."""
