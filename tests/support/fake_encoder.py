@@ -6,6 +6,7 @@ fusion and reloads without loading a real model. It counts what it was asked to 
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import zlib
@@ -32,18 +33,27 @@ class FakeEncoder:
         with self._lock:
             self.calls += 1
             self.encoded_texts.extend(texts)
-        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in _WORD.findall(text.lower()):
-                padded = f"#{word}#"
-                for i in range(max(1, len(padded) - 2)):
-                    gram = padded[i : i + 3].encode("utf-8")
-                    vectors[row, zlib.crc32(gram) % self.dimension] += 1.0
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return vectors / norms
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([_vector(text, self.dimension) for text in texts])
 
     def reset_counts(self) -> None:
         with self._lock:
             self.calls = 0
             self.encoded_texts.clear()
+
+
+@functools.lru_cache(maxsize=65536)
+def _vector(text: str, dimension: int) -> np.ndarray:
+    """One text's vector; cached because every test that builds an index embeds the same
+    starter corpus (the vector is read-only, so sharing it is safe)."""
+    vector = np.zeros(dimension, dtype=np.float32)
+    for word in _WORD.findall(text.lower()):
+        padded = f"#{word}#"
+        for i in range(max(1, len(padded) - 2)):
+            gram = padded[i : i + 3].encode("utf-8")
+            vector[zlib.crc32(gram) % dimension] += 1.0
+    norm = float(np.linalg.norm(vector))
+    normalised = vector / norm if norm else vector
+    normalised.setflags(write=False)
+    return normalised
