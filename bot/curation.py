@@ -8,7 +8,7 @@ so the bot runs them off the event loop.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -38,50 +38,24 @@ Progress = Callable[[int, int], None]
 Rebuild = Callable[..., BuildManifest]
 
 
-@dataclass(frozen=True)
-class Draft:
-    """An answer as a moderator types it; the id is made from the title when not given."""
-
-    title: str
-    body: str
-    author: str
-    question: str | None = None
-    source_url: str | None = None
-    tags: tuple[str, ...] = ()
-    id: str | None = None
-    also_asked: tuple[str, ...] = ()
-
-    @classmethod
-    def from_record(cls, record: AnswerRecord) -> Draft:
-        """An existing answer as the form to edit it starts from: every field kept."""
-        return cls(
-            id=record.id,
-            title=record.title,
-            body=record.body,
-            author=record.author,
-            question=record.question,
-            source_url=record.source_url,
-            tags=record.tags,
-            also_asked=record.also_asked,
-        )
-
-    def to_record(self) -> AnswerRecord:
-        title = self.title.strip()
-        body = self.body.strip()
-        if not title:
-            raise TriagebotError("an answer needs a title")
-        if not body:
-            raise TriagebotError("an answer needs a body: the advice itself")
-        return AnswerRecord(
-            id=self.id or slugify(title),
-            title=title,
-            body=body,
-            author=self.author.strip() or "unknown",
-            question=(self.question or "").strip() or None,
-            source_url=(self.source_url or "").strip() or None,
-            tags=self.tags,
-            also_asked=self.also_asked,
-        )
+def finished(draft: AnswerRecord) -> AnswerRecord:
+    """An answer as a moderator typed it, ready to save: trimmed, with a title and a body,
+    and an id made from the title when none was given (`id=""`)."""
+    title = draft.title.strip()
+    body = draft.body.strip()
+    if not title:
+        raise TriagebotError("an answer needs a title")
+    if not body:
+        raise TriagebotError("an answer needs a body: the advice itself")
+    return replace(
+        draft,
+        id=draft.id or slugify(title),
+        title=title,
+        body=body,
+        author=draft.author.strip() or "unknown",
+        question=(draft.question or "").strip() or None,
+        source_url=(draft.source_url or "").strip() or None,
+    )
 
 
 def parse_also_asked(text: str | None) -> tuple[str, ...]:
@@ -112,20 +86,20 @@ class Curation:
             return []
         return found.answers
 
-    def add(self, scope: str, draft: Draft, actor: str) -> AnswerRecord:
+    def add(self, scope: str, draft: AnswerRecord, actor: str) -> AnswerRecord:
         """A new answer; an id already used in the scope gets a numbered suffix."""
-        record = draft.to_record()
+        record = finished(draft)
         with self.database.session() as session:
             repository = AnswerRepository(session)
             base, number = record.id, 2
             while repository.find(scope, record.id) is not None:
-                record = AnswerRecord(**{**record.__dict__, "id": f"{base}-{number}"})
+                record = replace(record, id=f"{base}-{number}")
                 number += 1
             repository.save(record, scope, actor, "added from Discord")
         return record
 
-    def edit(self, scope: str, answer_id: str, draft: Draft, actor: str) -> Change:
-        record = Draft(**{**draft.__dict__, "id": answer_id}).to_record()
+    def edit(self, scope: str, answer_id: str, draft: AnswerRecord, actor: str) -> Change:
+        record = finished(replace(draft, id=answer_id))
         with self.database.session() as session:
             repository = AnswerRepository(session)
             repository.get(scope, answer_id)  # raises AnswerNotFound with a clear message

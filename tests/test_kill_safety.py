@@ -33,9 +33,8 @@ WORKER = r"""
 import sys
 from pathlib import Path
 from bot.app import TriagebotApp
-from bot.corpus.records import AnswerRecord
 from bot.corpus.importer import import_records
-from bot.curation import Draft
+from bot.corpus.records import AnswerRecord
 from bot.settings import Settings
 from bot.store.database import Database
 from tests.support.fake_encoder import FakeEncoder
@@ -57,8 +56,9 @@ for n in range(10_000):
         print("imported", n, flush=True)
     else:
         app.curation.edit("global", "hip-flexor-stretching",
-                          Draft(title="Hip flexor stretching", body=f"Edited body, version {n}.",
-                                author="alexus"), "worker")
+                          AnswerRecord(id="", title="Hip flexor stretching",
+                                       body=f"Edited body, version {n}.", author="alexus"),
+                          "worker")
         print("edited", n, flush=True)
 """
 

@@ -19,7 +19,8 @@ from discord.ext import commands
 
 from bot import scopes
 from bot.corpus.formats import CorpusProblems
-from bot.curation import MAX_IMPORT_BYTES, Draft
+from bot.corpus.records import AnswerRecord
+from bot.curation import MAX_IMPORT_BYTES, finished
 from bot.discord_app.embeds import (
     DESCRIPTION_LIMIT,
     FIELD_VALUE_LIMIT,
@@ -106,7 +107,9 @@ class AddQueuedQuestionButton(
                 "That question has been answered or purged since.", ephemeral=True
             )
             return
-        draft = Draft(title="", body="", author=interaction.user.display_name, question=question)
+        draft = AnswerRecord(
+            id="", title="", body="", author=interaction.user.display_name, question=question
+        )
         await interaction.response.send_modal(
             new_answer_form(bot, config, draft, heading="Answer a queued question")
         )
@@ -115,14 +118,14 @@ class AddQueuedQuestionButton(
 def new_answer_form(
     bot: TriageBot,
     config: GuildConfig,
-    draft: Draft,
+    draft: AnswerRecord,
     *,
     heading: str,
 ) -> AnswerForm:
     """The form for a new answer; on submit, the nearest answers are shown before saving."""
 
-    async def confirm(submitted: discord.Interaction, filled: Draft) -> None:
-        filled.to_record()  # a missing title or body is reported now, not after confirming
+    async def confirm(submitted: discord.Interaction, filled: AnswerRecord) -> None:
+        finished(filled)  # a missing title or body is reported now, not after confirming
         text = f"{filled.title}\n{filled.question or ''}\n{filled.body}"
         nearest = await bot.run_blocking(bot.app.curation.nearest, searched_scopes(config), text)
         view = ConfirmNewAnswer(
@@ -156,7 +159,7 @@ class AnswerCommands(app_commands.Group):
     @app_commands.command(name="add", description="Write a new curated answer.")
     async def add(self, interaction: discord.Interaction) -> None:
         config = await moderator_config(self.bot, interaction)
-        draft = Draft(title="", body="", author=interaction.user.display_name)
+        draft = AnswerRecord(id="", title="", body="", author=interaction.user.display_name)
         await interaction.response.send_modal(
             new_answer_form(self.bot, config, draft, heading="New curated answer")
         )
@@ -167,14 +170,13 @@ class AnswerCommands(app_commands.Group):
         await moderator_config(self.bot, interaction)
         scope = scope_of(interaction)
         stored = await self.bot.run_blocking(self.bot.app.curation.show, [scope], answer_id)
-        record = stored.record
-        draft = Draft.from_record(record)
+        draft = stored.record
         problem = too_long_for_the_form(draft)
         if problem is not None:
             await interaction.response.send_message(problem, ephemeral=True)
             return
 
-        async def save(submitted: discord.Interaction, filled: Draft) -> None:
+        async def save(submitted: discord.Interaction, filled: AnswerRecord) -> None:
             change = await self.bot.run_blocking(
                 self.bot.app.curation.edit, scope, answer_id, filled, actor_of(submitted.user)
             )
@@ -186,7 +188,7 @@ class AnswerCommands(app_commands.Group):
         await interaction.response.send_modal(
             AnswerForm(
                 heading=f"Edit {answer_id}",
-                author=record.author,
+                author=draft.author,
                 on_draft=save,
                 draft=draft,
                 answer_id=answer_id,
@@ -348,7 +350,8 @@ class Curating(commands.Cog):
         first_line = message.content.strip().splitlines()[0]
         referenced = message.reference.resolved if message.reference else None
         question = referenced.content if isinstance(referenced, discord.Message) else None
-        draft = Draft(
+        draft = AnswerRecord(
+            id="",
             title=first_line[:100],
             body=message.content,
             author=message.author.display_name,

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.curation import Draft, parse_also_asked, parse_tags
+from bot.corpus.records import AnswerRecord
+from bot.curation import parse_also_asked, parse_tags
 from bot.discord_app.embeds import DESCRIPTION_LIMIT, defuse_mentions, trim
 from bot.discord_app.errors import reply_with_error
 from bot.retrieval.retriever import RetrievedAnswer
@@ -22,7 +23,7 @@ ALSO_ASKED_MAX = 4000  # Discord's limit for a text input
 BODY_MAX = 4000  # Discord's limit for a text input
 CONFIRM_TIMEOUT = 600
 
-Submit = Callable[[discord.Interaction, Draft], Awaitable[None]]
+Submit = Callable[[discord.Interaction, AnswerRecord], Awaitable[None]]
 
 
 class AnswerForm(discord.ui.Modal):
@@ -35,7 +36,7 @@ class AnswerForm(discord.ui.Modal):
         heading: str,
         author: str,
         on_draft: Submit,
-        draft: Draft | None = None,
+        draft: AnswerRecord | None = None,
         source_url: str | None = None,
         answer_id: str | None = None,
     ) -> None:
@@ -85,8 +86,8 @@ class AnswerForm(discord.ui.Modal):
             self.add_item(item)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        draft = Draft(
-            id=self.answer_id,
+        draft = AnswerRecord(
+            id=self.answer_id or "",
             title=self.title_input.value,
             body=self.body_input.value,
             author=self.author,
@@ -106,7 +107,7 @@ class AnswerForm(discord.ui.Modal):
 class ConfirmNewAnswer(discord.ui.View):
     """Shown after the form: the nearest existing answers, then Save or Cancel."""
 
-    def __init__(self, scope: str, draft: Draft, actor: str, moderator_id: int) -> None:
+    def __init__(self, scope: str, draft: AnswerRecord, actor: str, moderator_id: int) -> None:
         super().__init__(timeout=CONFIRM_TIMEOUT)
         self.scope = scope
         self.draft = draft
@@ -138,7 +139,7 @@ class ConfirmNewAnswer(discord.ui.View):
         await reply_with_error(interaction, error)
 
 
-def nearest_embed(draft: Draft, nearest: list[RetrievedAnswer]) -> discord.Embed:
+def nearest_embed(draft: AnswerRecord, nearest: list[RetrievedAnswer]) -> discord.Embed:
     """The draft and the existing answers closest to it."""
     lines = [f"**{defuse_mentions(draft.title)}**", ""]
     if nearest:
@@ -156,7 +157,7 @@ def nearest_embed(draft: Draft, nearest: list[RetrievedAnswer]) -> discord.Embed
     )
 
 
-def too_long_for_the_form(draft: Draft) -> str | None:
+def too_long_for_the_form(draft: AnswerRecord) -> str | None:
     """Which fields of a stored answer do not fit Discord's form, said in one line (None
     when all fit). Such an answer is not opened in the form: the form would cut it, and
     saving would store the cut text."""

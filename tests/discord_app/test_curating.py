@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.corpus.records import AnswerRecord
 from bot.store.audit import recent_actions
 from tests.discord_app.fake_discord import GUILD_ID, Sent
 from tests.discord_app.harness import (
@@ -266,9 +267,9 @@ def _save_answer(
     body: str,
     also_asked: tuple[str, ...] = (),
 ) -> str:
-    from bot.curation import Draft
-
-    draft = Draft(id=answer_id, title=title, body=body, author="coach", also_asked=also_asked)
+    draft = AnswerRecord(
+        id=answer_id, title=title, body=body, author="coach", also_asked=also_asked
+    )
     record = harness.bot.app.curation.add(str(GUILD_ID), draft, "test")
     return record.id
 
