@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.corpus.records import AnswerRecord
+from bot.corpus.records import AnswerRecord, Citation
 from bot.errors import TriagebotError
 from bot.redflags.referral import compose_message, safety_net_referral
 from bot.redflags.report import Level
@@ -178,12 +178,8 @@ def _guild(scope: str) -> str | None:
 
 def _as_retrieved(record: AnswerRecord, scope: str) -> RetrievedAnswer:
     return RetrievedAnswer(
-        id=record.id,
+        **Citation.fields_of(record),
         scope=scope,
-        title=record.title,
-        author=record.author,
-        source_url=record.source_url,
-        tags=record.tags,
         score=0.0,
         excerpt=_opening(record.body),
         highlights=(),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
 from urllib.parse import urlsplit
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,118}[a-z0-9]$")
@@ -40,6 +42,41 @@ class SourceLocation:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a reply shows to credit an answer: its id, title, author, link and tags. The
+    index keeps this much of each answer, and search returns it with its scores (both
+    extend this class); `of` takes it from any of them, so no field is copied by hand."""
+
+    id: str
+    title: str
+    author: str
+    source_url: str | None
+    tags: tuple[str, ...]
+
+    @staticmethod
+    def fields_of(source: AnswerRecord | Citation) -> dict[str, Any]:
+        """The citation's fields as `source` holds them (a record or another citation)."""
+        return {f.name: getattr(source, f.name) for f in fields(Citation)}
+
+    def citation_json(self) -> dict[str, object]:
+        """The citation's fields in JSON form (an index manifest keeps them so)."""
+        return {**Citation.fields_of(self), "tags": list(self.tags)}
+
+    @staticmethod
+    def fields_from_json(data: Mapping[str, object]) -> dict[str, Any]:
+        """The citation's fields from their JSON form (`citation_json`)."""
+        source_url = data.get("source_url")
+        tags = data.get("tags") or []
+        return {
+            "id": str(data["id"]),
+            "title": str(data["title"]),
+            "author": str(data["author"]),
+            "source_url": str(source_url) if source_url else None,
+            "tags": tuple(str(t) for t in tags) if isinstance(tags, list) else (),
+        }
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.corpus.records import AnswerRecord
+from bot.corpus.records import AnswerRecord, Citation
 from bot.errors import CorpusError
 from bot.retrieval.cache import EmbeddingCache
 from bot.retrieval.config import RetrievalConfig
@@ -277,11 +277,7 @@ def _layout(records: Sequence[AnswerRecord]) -> tuple[list[IndexedAnswer], list[
         own = answer_passages(record)
         answers.append(
             IndexedAnswer(
-                id=record.id,
-                title=record.title,
-                author=record.author,
-                source_url=record.source_url,
-                tags=tuple(record.tags),
+                **Citation.fields_of(record),
                 content_hash=record.content_hash(),
                 first_passage=len(passages),
                 passage_count=len(own),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.corpus.records import Citation
 from bot.retrieval.decision import Decision
 from bot.retrieval.dense import DenseIndex
 from bot.retrieval.keyword import KeywordIndex
@@ -41,25 +42,17 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class IndexedAnswer:
-    """What search shows of an answer; its passages are `first_passage` onwards."""
+class IndexedAnswer(Citation):
+    """What search shows of an answer (its citation); its passages are `first_passage`
+    onwards."""
 
-    id: str
-    title: str
-    author: str
-    source_url: str | None
-    tags: tuple[str, ...]
     content_hash: str
     first_passage: int
     passage_count: int
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "id": self.id,
-            "title": self.title,
-            "author": self.author,
-            "source_url": self.source_url,
-            "tags": list(self.tags),
+            **self.citation_json(),
             "content_hash": self.content_hash,
             "first_passage": self.first_passage,
             "passage_count": self.passage_count,
@@ -67,14 +60,8 @@ class IndexedAnswer:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> IndexedAnswer:
-        source_url = data.get("source_url")
-        tags = data.get("tags") or []
         return cls(
-            id=str(data["id"]),
-            title=str(data["title"]),
-            author=str(data["author"]),
-            source_url=str(source_url) if source_url else None,
-            tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
+            **Citation.fields_from_json(data),
             content_hash=str(data["content_hash"]),
             first_passage=int(data["first_passage"]),  # type: ignore[call-overload]
             passage_count=int(data["passage_count"]),  # type: ignore[call-overload]

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.corpus.records import Citation
 from bot.errors import TriagebotError
 from bot.retrieval.config import RetrievalConfig
 from bot.retrieval.decision import decision_score, threshold_for
@@ -45,15 +46,11 @@ class IndexMissingError(TriagebotError):
 
 
 @dataclass(frozen=True)
-class RetrievedAnswer:
-    """One answer to show, with what to cite and the passage that matters."""
+class RetrievedAnswer(Citation):
+    """One answer to show: what to cite, where it was found, how well it matched, and the
+    passage that matters."""
 
-    id: str
     scope: str
-    title: str
-    author: str
-    source_url: str | None
-    tags: tuple[str, ...]
     score: float
     excerpt: str
     """The best passage, the sentences matching the question wrapped in **bold**."""
@@ -346,12 +343,8 @@ def _retrieved(
     build = match.build
     answer = build.answers[match.answer_number]
     return RetrievedAnswer(
-        id=answer.id,
+        **Citation.fields_of(answer),
         scope=build.scope,
-        title=answer.title,
-        author=answer.author,
-        source_url=answer.source_url,
-        tags=answer.tags,
         score=match.score,
         excerpt=excerpt.text if excerpt else "",
         highlights=excerpt.highlights if excerpt else (),
