@@ -12,6 +12,7 @@ from bot.redflags.detectors import Certainty, Findings, Hit, Message
 from bot.redflags.rules import SELF_HARM
 
 TEXT = "Squats went fine. Then something odd happened. Anyway, what about deload weeks?"
+DRILL = "Squats went fine. Coach brought back suicides again. Anyway, what about deload weeks?"
 
 
 def hit(
@@ -224,6 +225,13 @@ class TestASafetyNetThatListsTheSignDoesTheAsking:
     def combine_on(self, checker: RedFlagChecker, text: str, *findings: Findings):  # type: ignore[no-untyped-def]
         return checker.combine(Message.of(text), list(findings))
 
+    def set_aside(self, rules: RuleSet, clear: frozenset[int]) -> tuple[Findings, Findings]:
+        """Self-harm words in sentence 1 that the context rules set aside."""
+        return (
+            Findings((hit(rules, SELF_HARM, Certainty.SET_ASIDE, "patterns", sentence=1),)),
+            Findings(clear_sentences={Level.EMERGENCY: clear}),
+        )
+
     def read_as_ordinary(self, rules: RuleSet, rule_id: str) -> tuple[Findings, Findings]:
         return (
             Findings((hit(rules, rule_id, Certainty.SURE, "patterns", sentence=1),)),
@@ -280,15 +288,7 @@ class TestASafetyNetThatListsTheSignDoesTheAsking:
         self, checker: RedFlagChecker, rules: RuleSet
     ) -> None:
         # "coach brought back suicides at the end of every session": a drill, both readings agree.
-        text = (
-            "Squats went fine. Coach brought back suicides again. Anyway, what about deload weeks?"
-        )
-        report = self.combine_on(
-            checker,
-            text,
-            Findings((hit(rules, SELF_HARM, Certainty.SET_ASIDE, "patterns", sentence=1),)),
-            Findings(clear_sentences={Level.EMERGENCY: frozenset({1})}),
-        )
+        report = self.combine_on(checker, DRILL, *self.set_aside(rules, clear=frozenset({1})))
 
         assert report.confirm == ()
         mood = [net for net in report.safety_net if net.topic == "mood"]
@@ -297,26 +297,14 @@ class TestASafetyNetThatListsTheSignDoesTheAsking:
     def test_self_harm_words_set_aside_are_asked_about_when_the_model_is_unsure(
         self, checker: RedFlagChecker, rules: RuleSet
     ) -> None:
-        text = (
-            "Squats went fine. Coach brought back suicides again. Anyway, what about deload weeks?"
-        )
-        report = self.combine_on(
-            checker,
-            text,
-            Findings((hit(rules, SELF_HARM, Certainty.SET_ASIDE, "patterns", sentence=1),)),
-            Findings(clear_sentences={Level.EMERGENCY: frozenset({0, 2})}),
-        )
+        report = self.combine_on(checker, DRILL, *self.set_aside(rules, clear=frozenset({0, 2})))
 
         assert [q.concern for q in report.confirm] == [SELF_HARM]
 
     def test_self_harm_words_read_as_ordinary_are_asked_about_without_the_mood_list(
         self, checker: RedFlagChecker, rules: RuleSet
     ) -> None:
-        report = combine(
-            checker,
-            Findings((hit(rules, SELF_HARM, Certainty.SET_ASIDE, "patterns", sentence=1),)),
-            Findings(clear_sentences={Level.EMERGENCY: frozenset({1})}),
-        )
+        report = combine(checker, *self.set_aside(rules, clear=frozenset({1})))
 
         assert report.safety_net == ()
         assert [q.concern for q in report.confirm] == [SELF_HARM]
