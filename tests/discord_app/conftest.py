@@ -3,6 +3,7 @@ real FAISS + BM25 index of the starter corpus (embedded by the fake encoder)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -31,9 +32,12 @@ def make_app(data_dir: Path) -> TriagebotApp:
     return fake_model_app(data_dir, FAKE_MODEL_CONFIG)
 
 
-@pytest.fixture
-def triage_app(tmp_path: Path) -> Iterator[TriagebotApp]:
-    app = make_app(tmp_path / "data")
+@pytest.fixture(scope="session")
+def starter_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder (SQLite store and index) holding the starter corpus and the test guild,
+    made once per run; each test works on its own copy."""
+    data_dir = tmp_path_factory.mktemp("discord-template") / "data"
+    app = make_app(data_dir)
     import_records(app.database, read_corpus(starter_answers_dir()), "global", "test", "setup")
     app.rebuild_index("global")
     with app.database.session() as session:
@@ -41,6 +45,14 @@ def triage_app(tmp_path: Path) -> Iterator[TriagebotApp]:
         # moderators' additions land in a scope the bot searches.
         update_guild_config(session, str(GUILD_ID), "test", emergency_number="999")
     app.rebuild_index(str(GUILD_ID))
+    app.close()
+    return data_dir
+
+
+@pytest.fixture
+def triage_app(starter_data: Path, tmp_path: Path) -> Iterator[TriagebotApp]:
+    shutil.copytree(starter_data, tmp_path / "data")
+    app = make_app(tmp_path / "data")
     yield app
     app.close()
 
