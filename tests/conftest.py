@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated store on SQLite and, when a server is reachable, PostgreSQL."""
+"""Shared fixtures: a migrated store on SQLite and, when a server is reachable, PostgreSQL;
+the real model and the starter corpus embedded with it, once per run."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from bot.retrieval import Encoder, load_encoder
 from bot.store.database import Database
+from tests.support.real_model import StarterIndex, build_starter_index
 
 # Keep every test offline and away from a developer's own .env settings.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -84,3 +87,15 @@ def database(database_url: str) -> Iterator[Database]:
     db.ensure_ready()
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def real_encoder() -> Encoder:
+    """The packaged MiniLM, loaded once per run."""
+    return load_encoder(None)
+
+
+@pytest.fixture(scope="session")
+def starter_index(real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> StarterIndex:
+    """The starter corpus indexed with the real model, once per run."""
+    return build_starter_index(tmp_path_factory.mktemp("starter-index"), real_encoder)

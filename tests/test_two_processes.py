@@ -16,6 +16,8 @@ from bot.corpus.importer import import_records
 from bot.paths import starter_answers_dir
 from bot.settings import Settings
 from bot.store.database import Database
+from bot.store.embedding_cache import SqlEmbeddingCache
+from tests.support.real_model import StarterIndex
 
 pytestmark = [pytest.mark.postgres, pytest.mark.model]
 
@@ -32,7 +34,7 @@ fifteen seconds per side, twice a week, and build up to the long lever over a mo
 
 
 def test_an_answer_indexed_by_one_process_is_cited_by_the_other(
-    postgres_url: str, tmp_path: Path
+    postgres_url: str, starter_index: StarterIndex, tmp_path: Path
 ) -> None:
     env = {
         **os.environ,
@@ -45,6 +47,11 @@ def test_an_answer_indexed_by_one_process_is_cited_by_the_other(
     )
     database = Database(settings.resolved_database_url)
     database.ensure_ready()
+    # The starter corpus is already embedded with the real model: the store's cache gets
+    # its vectors, as it would have them after any earlier build (a build embeds only
+    # what its cache lacks).
+    for model, vectors in starter_index.embeddings.by_model().items():
+        SqlEmbeddingCache(database).put_many(model, vectors)
     import_records(database, read_corpus(starter_answers_dir()), "global", "test", "setup")
     serving = TriagebotApp(settings=settings, database=database)
     serving.rebuild_index("global")

@@ -14,12 +14,8 @@ import pytest
 from bot.corpus.formats import read_corpus
 from bot.evaluation.retrieval import evaluate, load_questions
 from bot.paths import retrieval_sets_dir, starter_answers_dir
-from bot.retrieval import (
-    IndexBuilder,
-    MemoryEmbeddingCache,
-    Retriever,
-    load_encoder,
-)
+from bot.retrieval import Encoder, IndexBuilder, MemoryEmbeddingCache, Retriever
+from tests.support.real_model import StarterIndex
 
 pytestmark = pytest.mark.model
 
@@ -76,16 +72,12 @@ MISSING_HINT = (
 
 
 @pytest.fixture(scope="session")
-def starter_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+def starter_retriever(starter_index: StarterIndex) -> Retriever:
     if not any(starter_answers_dir().rglob("*.md")) or not any(
         retrieval_sets_dir().glob("*.jsonl")
     ):
         pytest.skip(MISSING_HINT)
-    records = read_corpus(starter_answers_dir())
-    encoder = load_encoder(None)
-    root: Path = tmp_path_factory.mktemp("starter-index")
-    IndexBuilder(root, encoder, MemoryEmbeddingCache()).build("global", records)
-    return Retriever(root, encoder)
+    return Retriever(starter_index.root, starter_index.encoder)
 
 
 @pytest.fixture(scope="session")
@@ -113,10 +105,10 @@ def test_the_hybrid_holds_up_on_questions_it_was_not_tuned_on(starter_report: di
 
 @pytest.mark.parametrize("name", sorted(COMMUNITY_FLOORS))
 def test_the_hybrid_stays_above_its_floors_on_each_community_corpus(
-    name: str, tmp_path_factory: pytest.TempPathFactory
+    name: str, real_encoder: Encoder, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     folder = retrieval_sets_dir() / name
-    encoder = load_encoder(None)
+    encoder = real_encoder
     root: Path = tmp_path_factory.mktemp(name)
     IndexBuilder(root, encoder, MemoryEmbeddingCache()).build(
         "community", read_corpus(folder / "corpus")
