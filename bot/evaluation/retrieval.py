@@ -214,6 +214,7 @@ def evaluate(
         "calibrated": calibrate,
         "details": {},
     }
+    retriever.remember_questions([q.question for q in questions])
     for mode in modes:
         if mode == RRF_BASELINE:
             config = replace(retriever.config, mode=HYBRID, fusion=RRF)

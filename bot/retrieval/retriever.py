@@ -231,6 +231,23 @@ class Retriever:
                 state.vectors.popitem(last=False)
         return vector
 
+    def remember_questions(self, questions: Sequence[str], batch_size: int = 64) -> None:
+        """Embed many questions in batches ahead of searching them (an evaluation run):
+        several times faster than one at a time, and the same vectors to float rounding.
+        Only as many as the cache holds are remembered."""
+        state = self._state
+        with state.vectors_lock:
+            missing = [q for q in dict.fromkeys(questions) if q not in state.vectors]
+        missing = missing[:QUERY_CACHE_SIZE]
+        if not missing:
+            return
+        vectors = np.asarray(state.encoder.encode(missing, batch_size=batch_size), np.float32)
+        with state.vectors_lock:
+            for question, vector in zip(missing, vectors, strict=True):
+                state.vectors[question] = vector
+            while len(state.vectors) > QUERY_CACHE_SIZE:
+                state.vectors.popitem(last=False)
+
     def _refresh(self, scope: str, slot: _ScopeSlot) -> None:
         signature = _pointer_signature(self.index_root, scope)
         slot.checked_at = time.monotonic()

@@ -269,3 +269,20 @@ def test_an_empty_question_gets_no_answer(builder: IndexBuilder, retriever: Retr
     result = retriever.search("   ", ["global"])
 
     assert result.no_answer and not result.confident
+
+
+def test_questions_remembered_in_a_batch_are_not_embedded_again(
+    builder: IndexBuilder, retriever: Retriever, encoder: FakeEncoder
+) -> None:
+    builder.build("global", STARTER_RECORDS)
+    questions = ["tight lower back when I squat?", "hip flexors after sitting?"]
+    alone = retriever.search(questions[0], ["global"], k=3)
+    fresh = Retriever(retriever.index_root, encoder, config=OPEN_CONFIG)
+    fresh.remember_questions([*questions, questions[0]])
+    encoder.reset_counts()
+
+    again = fresh.search(questions[0], ["global"], k=3)
+    fresh.search(questions[1], ["global"], k=3)
+
+    assert not set(questions) & set(encoder.encoded_texts)
+    assert [a.id for a in again.answers] == [a.id for a in alone.answers]
