@@ -38,7 +38,8 @@ bench: install
 	$(PY) -m tests.benchmarks.import_bench
 
 # Fine-tunes the red-flag model from committed data with a fixed seed and writes
-# bot/redflags/model/ (about 15 minutes on two cores); `git diff` then shows the new card.
+# bot/redflags/model/ (about an hour on two cores with nothing else running); `git diff` then
+# shows the new card.
 train: install
 	$(PY) -m bot.redflags.training
 
