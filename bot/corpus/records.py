@@ -48,7 +48,7 @@ class SourceLocation:
 class Citation:
     """What a reply shows to credit an answer: its id, title, author, link and tags. The
     index keeps this much of each answer, and search returns it with its scores (both
-    extend this class); `of` takes it from any of them, so no field is copied by hand."""
+    extend this class); `fields_of` takes it from any of them, so no field is copied by hand."""
 
     id: str
     title: str

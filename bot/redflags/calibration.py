@@ -60,11 +60,10 @@ class _Scored:
 
 
 def score_messages(
-    rules: RuleSet, messages: Sequence[EvalExample], classifier: UnitClassifier
+    checker: RedFlagChecker, messages: Sequence[EvalExample], classifier: UnitClassifier
 ) -> tuple[LearnedDetector, list[_Scored]]:
-    patterns = PatternDetector(rules)
-    learned = LearnedDetector(rules, classifier)
-    checker = RedFlagChecker(rules)
+    patterns = PatternDetector(checker.rules)
+    learned = LearnedDetector(checker.rules, classifier)
     scored = []
     for labelled in messages:
         message = Message.of(capped(labelled.text))
@@ -126,7 +125,7 @@ def calibrate(
     threshold in turn takes its best value with the others held, until nothing improves.
     """
     checker = RedFlagChecker(rules)
-    learned, scored = score_messages(rules, development, UnitClassifier())
+    learned, scored = score_messages(checker, development, UnitClassifier())
 
     def value(raw: dict[str, float]) -> tuple[float, dict[str, Any]] | None:
         if any(raw[f"ask_{name}"] > raw[f"refer_{name}"] for name in ASKED):

@@ -217,11 +217,7 @@ class RedFlagChecker:
         """The concerns whose signs the reply's safety-net lists show."""
         topics = {listed.topic for listed in safety_net}
         return {
-            rule.id
-            for topic in self.rules.safety_net
-            if topic.id in topics
-            for rule in topic.signs
-            if rule.sign
+            rule.id for topic in self.rules.safety_net if topic.id in topics for rule in topic.signs
         }
 
     def _safety_net(self, normalised: str, tags: Iterable[str]) -> tuple[SafetyNetList, ...]:

@@ -229,11 +229,11 @@ def _load_from_folder(folder: Path, name: str) -> SentenceTransformerEncoder:
 class OnnxEncoder:
     """An exported, int8-quantized model run by ONNX Runtime on the CPU; thread-safe."""
 
-    def __init__(self, session: Any, tokenizer: Any, name: str, dimension: int, max_length: int):
+    def __init__(self, session: Any, tokenizer: Any, name: str, dimension: int):
+        # The tokenizer truncates and pads as the export's manifest says (see the loader).
         self._session = session
         self._tokenizer = tokenizer
         self._input_names = [i.name for i in session.get_inputs()]
-        self._max_length = max_length
         self.name = name
         self.dimension = dimension
         self._lock = threading.Lock()
@@ -335,13 +335,7 @@ def _load_onnx_int8(folder: Path, name: str, models_dir: Path, threads: int | No
             f"the ONNX export of '{name}' in {export_dir} could not be loaded "
             f"({_first_line(error)}): delete that folder to export it again"
         ) from error
-    return OnnxEncoder(
-        session,
-        tokenizer,
-        name + ONNX_NAME_SUFFIX,
-        int(manifest["dimension"]),
-        int(manifest["max_seq_length"]),
-    )
+    return OnnxEncoder(session, tokenizer, name + ONNX_NAME_SUFFIX, int(manifest["dimension"]))
 
 
 def _read_export_manifest(export_dir: Path, name: str) -> dict[str, Any] | None:
