@@ -15,14 +15,18 @@ install: $(STAMP)
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt torch==2.13.0
-	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test,onnx]'
+	$(PY) -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e '.[test]'
+	$(VENV)/bin/triagebot model export
 	touch $(STAMP)
 
 demo: install
 	$(VENV)/bin/triagebot demo
 
+# Two workers (pytest-xdist) on a two-core machine; `--dist loadgroup` keeps the tests
+# that share the starter index on one worker. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(VENV)/bin/ruff check bot tests migrations
@@ -36,6 +40,7 @@ bench: install
 	$(PY) -m tests.benchmarks.redflags_bench
 	$(PY) -m tests.benchmarks.retrieval_bench
 	$(PY) -m tests.benchmarks.import_bench
+	$(PY) -m tests.benchmarks.startup_bench
 
 # Fine-tunes the red-flag model from committed data with a fixed seed and writes
 # bot/redflags/model/ (about an hour on two cores with nothing else running); `git diff` then

@@ -6,6 +6,7 @@ in a wheel they are bundled under ``bot/_bundled``.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -44,3 +45,9 @@ def redflag_sets_dir() -> Path:
 def migrations_dir() -> Path:
     """The Alembic migrations folder."""
     return _shipped("migrations")
+
+
+def installed_models_dir() -> Path:
+    """Model exports made once for the whole environment (`triagebot model export`, which
+    `make install` runs): ``<virtualenv>/share/triagebot/models``."""
+    return Path(sys.prefix) / "share" / "triagebot" / "models"

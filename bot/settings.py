@@ -35,10 +35,11 @@ class Settings(BaseSettings):
         description="A sentence-transformers name or path; the packaged all-MiniLM-L6-v2 "
         "when unset.",
     )
-    encoder_backend: Literal["torch", "onnx-int8"] = Field(
-        default="torch",
-        description="torch, or onnx-int8: an int8-quantized ONNX export of the model, made "
-        "once in <data_dir>/models/ (needs the 'onnx' extra).",
+    encoder_backend: Literal["onnx-int8", "torch"] = Field(
+        default="onnx-int8",
+        description="onnx-int8: an int8 ONNX export of the model run by ONNX Runtime, no torch "
+        "(made by `make install`, or once in <data_dir>/models/); torch: the "
+        "sentence-transformers model as it is. Rebuild the index after switching.",
     )
     discord_token: SecretStr | None = None
     discord_dev_guild: int | None = Field(

@@ -19,7 +19,9 @@ from bot.store.database import Database
 from bot.store.embedding_cache import SqlEmbeddingCache
 from tests.support.real_model import StarterIndex
 
-pytestmark = [pytest.mark.postgres, pytest.mark.model]
+# With `make test`'s two workers, the tests that search the starter index run on one worker,
+# so that the index is embedded once per run, not once per worker.
+pytestmark = [pytest.mark.postgres, pytest.mark.model, pytest.mark.xdist_group("starter_index")]
 
 NEW_ANSWER = """---
 id: copenhagen-plank-for-groin-strains

@@ -59,6 +59,7 @@ def _register_commands() -> None:
         demo_command,
         eval_commands,
         index_commands,
+        model_commands,
         privacy_command,
         redflags_command,
         run_command,
@@ -70,6 +71,7 @@ def _register_commands() -> None:
     cli.add_command(corpus_commands.corpus)
     cli.add_command(demo_command.demo)
     cli.add_command(index_commands.index)
+    cli.add_command(model_commands.model)
     cli.add_command(eval_commands.eval_, name="eval")
     cli.add_command(redflags_command.redflags)
     cli.add_command(run_command.run)

@@ -75,6 +75,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 EMBED_CHUNK = 256
 """Texts embedded (and cached) per step: a killed build keeps what it already embedded."""
+EMBED_BATCH = 64
+"""Texts per encode call within a step."""
 
 
 class IndexBuilder:
@@ -88,7 +90,7 @@ class IndexBuilder:
         keep_builds: int = 3,
         *,
         hnsw_threshold: int = HNSW_THRESHOLD,
-        batch_size: int = 64,
+        batch_size: int = EMBED_BATCH,
     ) -> None:
         if keep_builds < 1:
             raise ValueError("keep_builds must be at least 1")

@@ -17,7 +17,8 @@ from bot.paths import retrieval_sets_dir, starter_answers_dir
 from bot.retrieval import Encoder, IndexBuilder, MemoryEmbeddingCache, Retriever
 from tests.support.real_model import StarterIndex
 
-pytestmark = pytest.mark.model
+# One worker runs every test that searches the starter index (see test_two_processes).
+pytestmark = [pytest.mark.model, pytest.mark.xdist_group("starter_index")]
 
 # The project's targets are hit@3 0.95, mrr@10 0.88, in-scope answered 0.95 and
 # out-of-scope declined 0.8. Measured with the `also_asked` phrasings (written without sight
