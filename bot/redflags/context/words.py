@@ -38,7 +38,9 @@ class WordLists:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            # libyaml's parser when PyYAML has it (the lists load at start-up).
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         except (OSError, yaml.YAMLError) as error:
             raise WordListError(f"{path}: cannot read the word lists: {error}") from error
         if not isinstance(data, dict):
