@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from bot.errors import StoreOutdatedError
-from bot.store.database import Database
+from bot.store.database import SCHEMA_HEAD, Database
 from bot.store.schema import Base
 
 EXPECTED_TABLES = {
@@ -34,6 +34,30 @@ def test_a_new_store_is_migrated_from_empty_to_the_newest_schema(database_url: s
     assert database.current_revision() == database.head_revision()
     with database.engine.connect() as connection:
         assert set(inspect(connection).get_table_names()) >= EXPECTED_TABLES
+
+
+def test_the_start_up_check_knows_the_newest_migration(sqlite_url: str) -> None:
+    # ensure_ready compares a store with SCHEMA_HEAD so that starting needs no alembic; a new
+    # migration must move it too.
+    assert Database(sqlite_url).head_revision() == SCHEMA_HEAD
+
+
+def test_a_new_process_checks_its_store_without_importing_alembic(sqlite_url: str) -> None:
+    import subprocess
+    import sys
+
+    Database(sqlite_url).ensure_ready()
+    probe = (
+        "import sys\n"
+        "from bot.store.database import Database\n"
+        f"Database({sqlite_url!r}).ensure_ready()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert finished.stdout.strip() == "False"
 
 
 def test_models_and_migrations_agree(database: Database) -> None:
