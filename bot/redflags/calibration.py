@@ -30,7 +30,7 @@ from bot.redflags.units import Unit
 # budget was 10% until the retraining on sets B and C: that model cannot keep long ordinary
 # posts under 2.5% alarms and 10% questions at once on its development split (at best 2.2%
 # and 11.5%), and a calibration that keeps no budget falls back to the strictest thresholds.
-MAX_ALARMS = 0.025
+MAX_ALARMS = 0.03
 MAX_QUESTIONS_ON_ORDINARY_LONG = 0.125
 GRID = {
     "refer_emergency": (0.6, 0.7, 0.8, 0.9, 0.95, 0.98),
@@ -38,7 +38,11 @@ GRID = {
     "refer_urgent": (0.6, 0.7, 0.8, 0.9, 0.95, 0.98),
     "ask_urgent": (0.3, 0.5, 0.7, 0.85, 0.95),
     "refer_soon": (0.6, 0.75, 0.9, 0.98),
-    "refer_self_harm": (0.5, 0.7, 0.8, 0.9, 0.95, 0.98),
+    # Self-harm is referred at 0.8 or below, whatever the development split says. Left free,
+    # the calibration after set M chose 0.95, and on first-sight sets N and O one suicidal
+    # message in six was then asked about instead of referred; a member thinking of suicide
+    # should get the crisis referral. Keeping it costs alarms, hence the 3% alarm budget.
+    "refer_self_harm": (0.5, 0.7, 0.8),
     # A self-harm question is asked at 0.5 or below, whatever the development split says:
     # its messages are few, and on them 0.7 and 0.5 tie while first-sight sets missed
     # indirect ideation (giving things away, a plan told to a parent) scored 0.52 to 0.62.
@@ -112,6 +116,8 @@ def _objective(result: dict[str, Any]) -> float | None:
         + (short.get("any_flag_or_question") or 0)
         + (short.get("suicidal_ideation_caught") or 0)
         + (long.get("suicidal_ideation_caught") or 0)
+        + (short.get("suicidal_ideation_referred") or 0)
+        + (long.get("suicidal_ideation_referred") or 0)
         - (long.get("ordinary_asked") or 0)
     )
 
