@@ -3,7 +3,6 @@ asking (the default encoder) runs without torch. Checked in fresh interpreters."
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -11,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-MODEL_MODULES = ("torch", "sentence_transformers", "transformers", "onnxruntime")
-HEAVY_MODULES = (*MODEL_MODULES, "matplotlib")
+from tests.support.fresh_process import cli_calls, run_fresh
 
 
 @pytest.fixture(autouse=True)
@@ -23,31 +21,12 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def loaded_after(code: str, **environment: str) -> list[str]:
-    """Which of HEAVY_MODULES a fresh interpreter holds after running `code`."""
-    probe = (
-        "import json, sys\n"
-        f"{code}\n"
-        f"print(json.dumps(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules)))\n"
-    )
-    finished = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=os.environ | environment,
-    )
-    loaded: list[str] = json.loads(finished.stdout.strip().splitlines()[-1])
-    return loaded
+    """Which heavy modules a fresh interpreter holds after running `code`."""
+    return run_fresh(code, os.environ | environment)[1]
 
 
 def run_cli(*args: str) -> str:
-    return (
-        "from bot.cli import cli\n"
-        "try:\n"
-        f"    cli({list(args)!r})\n"
-        "except SystemExit as stop:\n"
-        "    assert not stop.code, stop.code\n"
-    )
+    return cli_calls(args)
 
 
 @pytest.mark.parametrize(

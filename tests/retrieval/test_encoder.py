@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from bot import paths
 from bot.cli import cli
 from bot.errors import ConfigurationError
 from bot.retrieval import load_encoder, onnx_encoder
+from tests.support.fresh_process import cli_calls, run_fresh
 
 
 @pytest.fixture
@@ -146,18 +146,6 @@ def test_model_export_keeps_a_complete_export_and_says_where_it_is(
 def test_asking_with_the_default_backend_imports_no_torch(onnx_data_dir: Path) -> None:
     """A new `triagebot ask` process runs ONNX Runtime and tokenizers only (the data folder
     holds the export; the index is built in the same process that asks)."""
-    probe = (
-        "import sys\n"
-        "from bot.cli import cli\n"
-        "for args in (['corpus', 'import', sys.argv[1]], ['index', 'rebuild'],\n"
-        "             ['ask', 'tight hamstrings when I deadlift', '--json']):\n"
-        "    try:\n"
-        "        cli(args)\n"
-        "    except SystemExit as stop:\n"
-        "        assert not stop.code, args\n"
-        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers')\n"
-        "             if m in sys.modules))\n"
-    )
     corpus = onnx_data_dir / "corpus.jsonl"
     corpus.write_text(
         '{"id": "hamstrings", "title": "Tight hamstrings", "author": "mod", '
@@ -168,16 +156,17 @@ def test_asking_with_the_default_backend_imports_no_torch(onnx_data_dir: Path) -
     environment.pop("TRIAGEBOT_DATABASE_URL", None)
     environment.pop("TRIAGEBOT_INDEX_DIR", None)
 
-    finished = subprocess.run(
-        [sys.executable, "-c", probe, str(corpus)],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
+    printed, loaded = run_fresh(
+        cli_calls(
+            ["corpus", "import", str(corpus)],
+            ["index", "rebuild"],
+            ["ask", "tight hamstrings when I deadlift", "--json"],
+        ),
+        environment,
     )
 
-    assert '"hamstrings"' in finished.stdout
-    assert finished.stdout.strip().splitlines()[-1] == "[]"
+    assert '"hamstrings"' in printed
+    assert [m for m in loaded if m in ("torch", "sentence_transformers", "transformers")] == []
 
 
 @pytest.mark.model
