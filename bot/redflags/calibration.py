@@ -2,9 +2,10 @@
 
 Every development message is read once by each detector: the pattern detector's hits and
 the learned detector's unit probabilities are kept, and the checker's combination (a pure
-function of the hits) is replayed for every candidate set of thresholds. The chosen set is
-the one that catches most while the ordinary messages stay within the budgets below, which
-are tighter than the targets so that a new set has room.
+function of the hits) is replayed for every candidate set of thresholds. Short messages and
+long posts get a set each. The chosen set is the one that catches most while the ordinary
+messages stay within the budgets below, which are tighter than the targets so that a new
+set has room.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from bot.redflags.units import Unit
 # and 11.5%), and a calibration that keeps no budget falls back to the strictest thresholds.
 MAX_ALARMS = 0.03
 MAX_QUESTIONS_ON_ORDINARY_LONG = 0.125
+# Short messages have no target for questions; this keeps ordinary chat from being quizzed
+# now that short messages get thresholds of their own.
+MAX_QUESTIONS_ON_ORDINARY_SHORT = 0.08
 GRID = {
     "refer_emergency": (0.6, 0.7, 0.8, 0.9, 0.95, 0.98),
     "ask_emergency": (0.3, 0.5, 0.7, 0.85, 0.95),
@@ -100,16 +104,29 @@ def replay(
 ASKED = ("emergency", "urgent", "self_harm")
 
 
-def _objective(result: dict[str, Any]) -> float | None:
-    """What a set of thresholds is worth, or None when it breaks a budget."""
+def _overrun(result: dict[str, Any]) -> float:
+    """How far the figures go over the budgets (0 when every budget is kept)."""
     short, long = result.get("short", {}), result.get("long", {})
-    if (short.get("ordinary_urgent_or_emergency") or 0) > MAX_ALARMS:
-        return None
-    if (long.get("ordinary_urgent_or_emergency") or 0) > MAX_ALARMS:
-        return None
-    if (long.get("ordinary_asked") or 0) > MAX_QUESTIONS_ON_ORDINARY_LONG:
-        return None
-    return (
+    return sum(
+        max(0.0, (figures.get(name) or 0) - budget)
+        for figures, name, budget in (
+            (short, "ordinary_urgent_or_emergency", MAX_ALARMS),
+            (long, "ordinary_urgent_or_emergency", MAX_ALARMS),
+            (long, "ordinary_asked", MAX_QUESTIONS_ON_ORDINARY_LONG),
+            (short, "ordinary_asked", MAX_QUESTIONS_ON_ORDINARY_SHORT),
+        )
+    )
+
+
+def _objective(result: dict[str, Any]) -> tuple[float, float]:
+    """What a set of thresholds is worth: first the least over budget, then the most caught.
+
+    Ordering by overrun first lets the ascent walk into the budgets from the strictest
+    setting when even that breaks one (the long posts of the development split did, once
+    calibrated apart from the short messages).
+    """
+    short, long = result.get("short", {}), result.get("long", {})
+    worth = (
         2 * (long.get("serious_referred_or_asked") or 0)
         + (long.get("emergency_reaches_emergency") or 0)
         + (short.get("emergency_reaches_emergency") or 0)
@@ -119,26 +136,41 @@ def _objective(result: dict[str, Any]) -> float | None:
         + (short.get("suicidal_ideation_referred") or 0)
         + (long.get("suicidal_ideation_referred") or 0)
         - (long.get("ordinary_asked") or 0)
+        - (short.get("ordinary_asked") or 0)
     )
+    return (-round(_overrun(result), 9), worth)
 
 
 def calibrate(
     rules: RuleSet, development: Sequence[EvalExample]
-) -> tuple[dict[str, float], dict[str, Any]]:
-    """The best thresholds on the development messages, and the figures they give.
+) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
+    """The best thresholds for short and for long development messages, and their figures.
 
-    Coordinate ascent over GRID from the strictest setting (which keeps every budget): each
-    threshold in turn takes its best value with the others held, until nothing improves.
+    Each length is calibrated on its own messages (`LengthThresholds`): the budgets and the
+    objective read one bucket at a time, so the two choices do not trade against each other.
     """
     checker = RedFlagChecker(rules)
     learned, scored = score_messages(checker, development, UnitClassifier())
+    chosen: dict[str, dict[str, float]] = {}
+    figures: dict[str, Any] = {}
+    for bucket, long in (("short", False), ("long", True)):
+        subset = [s for s in scored if s.labelled.long is long]
+        chosen[bucket], result = _ascend(checker, learned, subset)
+        figures.update(result)
+    return chosen, figures
 
-    def value(raw: dict[str, float]) -> tuple[float, dict[str, Any]] | None:
+
+def _ascend(
+    checker: RedFlagChecker, learned: LearnedDetector, scored: Sequence[_Scored]
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Coordinate ascent over GRID from the strictest setting: each threshold in turn takes
+    its best value with the others held, until nothing improves."""
+
+    def value(raw: dict[str, float]) -> tuple[tuple[float, float], dict[str, Any]] | None:
         if any(raw[f"ask_{name}"] > raw[f"refer_{name}"] for name in ASKED):
             return None
         result = bucket_figures(replay(checker, learned, scored, Thresholds.from_dict(raw)))
-        worth = _objective(result)
-        return None if worth is None else (worth, result)
+        return _objective(result), result
 
     # The strictest thresholds, with the `clear` pair that keeps the budgets best (patterns
     # alone may not: then only the learned detector's disagreement brings their alarms down).
@@ -149,10 +181,7 @@ def calibrate(
         found = value(candidate)
         if found is not None and (best is None or found[0] > best[0]):
             current, best = candidate, found
-    if best is None:
-        print("the strictest thresholds break a budget; keeping them", file=sys.stderr)
-        result = bucket_figures(replay(checker, learned, scored, Thresholds.from_dict(current)))
-        return current, result
+    assert best is not None  # the strictest setting never asks more than it refers
     improved = True
     while improved:
         improved = False
@@ -160,6 +189,12 @@ def calibrate(
             for option in options:
                 candidate = {**current, key: option}
                 found = value(candidate)
-                if found is not None and found[0] > best[0] + 1e-9:
+                if found is not None and _better(found[0], best[0]):
                     current, best, improved = candidate, found, True
+    if best[0][0] < 0:
+        print("no thresholds keep every budget; keeping the least over", file=sys.stderr)
     return current, best[1]
+
+
+def _better(new: tuple[float, float], old: tuple[float, float]) -> bool:
+    return new[0] > old[0] or (new[0] == old[0] and new[1] > old[1] + 1e-9)

@@ -35,6 +35,7 @@ from typing import Any
 from bot.errors import TriagebotError
 from bot.paths import redflag_sets_dir
 from bot.redflags.checker import RedFlagChecker
+from bot.redflags.detectors import LONG_MESSAGE
 from bot.redflags.report import Level, RedFlagReport
 
 CONTEXTS = (
@@ -60,7 +61,6 @@ NON_POSITIVE_CONTEXTS = (
     "figurative",
     "benign",
 )
-LONG_MESSAGE = 300
 # Emergency rules that may never be missed (the targets of the evaluation test).
 CRITICAL_RULES = ("cauda-equina", "stroke", "exertional-chest-pain", "concussion-red-flags")
 TARGETS = {

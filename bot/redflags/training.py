@@ -70,14 +70,15 @@ HEAD_LR = 1e-3
 # unit of an ordinary post: the sign may be told across it.
 STORY_WEIGHT = 0.5
 DEV_SHARE = 5  # one message in five
-# Written into the card until calibration chooses the thresholds.
-PROVISIONAL_THRESHOLDS = {
+# Written into the card until calibration chooses the thresholds (the same for both lengths).
+_PROVISIONAL = {
     "refer_emergency": 0.7,
     "ask_emergency": 0.35,
     "refer_urgent": 0.7,
     "ask_urgent": 0.4,
     "refer_soon": 0.8,
 }
+PROVISIONAL_THRESHOLDS = {"short": _PROVISIONAL, "long": _PROVISIONAL}
 
 
 @dataclass(frozen=True)
@@ -100,18 +101,30 @@ def rule_examples(rules: RuleSet) -> list[EvalExample]:
     return examples
 
 
+# An answer tagged so is a "get this checked" answer: its question and phrasings tell of the
+# signs the check must refer (a calf swollen after a flight), so they are not ordinary.
+GET_CHECKED_TAG = "get-checked"
+
+
 def ordinary_questions(answers: Path, retrieval_sets: Iterable[Path]) -> list[EvalExample]:
     """Questions none of which needs a referral: what most traffic looks like."""
     from bot.corpus.formats import read_corpus
     from bot.evaluation.retrieval import load_questions
 
+    records = list(read_corpus(answers))
+    get_checked = {record.id for record in records if GET_CHECKED_TAG in record.tags}
     texts = [
         text
-        for record in read_corpus(answers)
+        for record in records
+        if record.id not in get_checked
         for text in ([record.question] if record.question else []) + list(record.also_asked)
     ]
     for path in retrieval_sets:
-        texts += [question.question for question in load_questions(path)]
+        texts += [
+            question.question
+            for question in load_questions(path)
+            if not get_checked.intersection(question.relevant)
+        ]
     return [EvalExample(text, Level.NONE, None, "benign", source="ordinary") for text in texts]
 
 
@@ -356,7 +369,41 @@ def export(model: Any, tokenizer: Any, folder: Path) -> None:
             reduce_range=False,
             extra_options={"WeightSymmetric": True, "ActivationSymmetric": False},
         )
+    unsign_weights(folder / MODEL_FILE)
     tokenizer.backend_tokenizer.save(str(folder / TOKENIZER_FILE))
+
+
+def unsign_weights(path: Path) -> int:
+    """Rewrite the int8 weights of every MatMulInteger as uint8 (w + 128, zero point + 128).
+
+    The products are unchanged, but the CPU kernels are not: on a CPU without AVX-512 VNNI,
+    ONNX Runtime multiplies uint8 activations by int8 weights with an instruction that
+    saturates at 16 bits, and the signed model's probabilities there were not the ones it
+    was calibrated on (long ordinary development posts alarmed 3.7% instead of 3.0%).
+    uint8 by uint8 is exact on every CPU. Returns how many weights were rewritten.
+    """
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(path))
+    weights = {node.input[1] for node in model.graph.node if node.op_type == "MatMulInteger"}
+    zero_points = {
+        node.input[3]
+        for node in model.graph.node
+        if node.op_type == "MatMulInteger" and len(node.input) > 3
+    }
+    rewritten = 0
+    for initializer in model.graph.initializer:
+        if initializer.name in weights | zero_points:
+            values = numpy_helper.to_array(initializer)
+            if values.dtype != np.int8:
+                continue
+            shifted = (values.astype(np.int16) + 128).astype(np.uint8)
+            initializer.CopyFrom(numpy_helper.from_array(shifted, initializer.name))
+            rewritten += initializer.name in weights
+    onnx.save(model, str(path))
+    return rewritten
 
 
 def class_names(units: Sequence[TrainingUnit]) -> list[str]:

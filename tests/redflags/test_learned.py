@@ -19,6 +19,8 @@ from bot.redflags.detectors.learned import (
     MODEL_FILE,
     NONE_CLASS,
     LearnedDetector,
+    LengthThresholds,
+    Thresholds,
     UnitClassifier,
     shipped_classifier,
 )
@@ -51,6 +53,48 @@ def test_the_model_file_is_within_the_size_limit() -> None:
     assert (MODEL_DIR / MODEL_FILE).stat().st_size <= 25 * 1024 * 1024
 
 
+def test_the_model_multiplies_unsigned_weights_which_every_cpu_computes_exactly() -> None:
+    import onnx
+
+    graph = onnx.load(str(MODEL_DIR / MODEL_FILE)).graph
+    initializers = {item.name: item.data_type for item in graph.initializer}
+    weights = [node.input[1] for node in graph.node if node.op_type == "MatMulInteger"]
+
+    assert weights
+    assert {initializers[name] for name in weights} == {onnx.TensorProto.UINT8}
+
+
+def test_unsigned_weights_give_the_exact_products_of_the_signed_ones(tmp_path: Path) -> None:
+    import onnx
+    import onnxruntime
+    from onnx import TensorProto, helper, numpy_helper
+
+    from bot.redflags.training import unsign_weights
+
+    rng = np.random.default_rng(7)
+    activations = rng.integers(0, 256, (4, 96), dtype=np.uint8)
+    signed = rng.integers(-127, 128, (96, 8)).astype(np.int8)
+    graph = helper.make_graph(
+        [helper.make_node("MatMulInteger", ["a", "w", "a_zero", "w_zero"], ["y"])],
+        "one-matmul",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, [None, 96])],
+        [helper.make_tensor_value_info("y", TensorProto.INT32, [None, 8])],
+        initializer=[
+            numpy_helper.from_array(signed, "w"),
+            numpy_helper.from_array(np.array(0, dtype=np.uint8), "a_zero"),
+            numpy_helper.from_array(np.zeros(8, dtype=np.int8), "w_zero"),
+        ],
+    )
+    path = tmp_path / "one-matmul.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+
+    assert unsign_weights(path) == 1
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    products = session.run(None, {"a": activations})[0]
+
+    assert np.array_equal(products, activations.astype(np.int64) @ signed.astype(np.int64))
+
+
 def test_the_model_card_matches_the_training_data(rules: RuleSet) -> None:
     units = [unit for message in all_messages(rules) for unit in units_of(message)]
 
@@ -61,7 +105,9 @@ def test_the_model_card_matches_the_training_data(rules: RuleSet) -> None:
 
 def test_the_card_records_the_seed_the_thresholds_and_its_figures() -> None:
     assert isinstance(CARD["seed"], int)
-    assert {"refer_emergency", "ask_emergency", "clear_emergency"} <= set(CARD["thresholds"])
+    for bucket in ("short", "long"):
+        chosen = CARD["thresholds"][bucket]
+        assert {"refer_emergency", "ask_emergency", "clear_emergency"} <= set(chosen)
     for bucket in ("short", "long"):
         figures = CARD["development_split"][bucket]
         assert 0 <= figures["emergency_reaches_emergency"] <= 1
@@ -89,6 +135,34 @@ def test_a_sign_buried_in_a_long_post_is_found_and_its_sentence_quoted(
     chest = [hit for hit in hits if hit.rule.id == "exertional-chest-pain"]
     assert chest and chest[0].certainty in (Certainty.SURE, Certainty.PARTIAL)
     assert "pressure in the middle of my chest" in chest[0].evidence
+
+
+SHORT_CHEST = "heavy pressure in my chest going into my jaw on the hill reps"
+
+
+@pytest.mark.parametrize(
+    ("text", "short_refer", "long_refer", "expected"),
+    [
+        (SHORT_CHEST, 0.0, 1.0, Certainty.SURE),
+        (SHORT_CHEST, 1.0, 0.0, Certainty.PARTIAL),
+        (BURIED, 1.0, 0.0, Certainty.SURE),
+        (BURIED, 0.0, 1.0, Certainty.PARTIAL),
+    ],
+)
+def test_short_messages_and_long_posts_are_judged_by_their_own_thresholds(
+    rules: RuleSet, text: str, short_refer: float, long_refer: float, expected: Certainty
+) -> None:
+    def refer_at(refer: float) -> Thresholds:
+        return Thresholds(refer, 0.0, refer, 0.0, refer)
+
+    thresholds = LengthThresholds(short=refer_at(short_refer), long=refer_at(long_refer))
+    detector = LearnedDetector(rules, shipped_classifier(), thresholds)
+
+    hits = detector.detect(Message.of(text)).hits
+
+    assert Message.of(text).long is (text is BURIED)
+    chest = [hit for hit in hits if hit.rule.id == "exertional-chest-pain"]
+    assert chest and chest[0].certainty is expected
 
 
 def test_an_ordinary_long_post_raises_nothing(detector: LearnedDetector) -> None:

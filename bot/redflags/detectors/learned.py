@@ -26,7 +26,7 @@ concerns: a pattern hit at that level resting on it is a disagreement, and the c
 instead of referring (see `bot.redflags.checker`).
 
 Thresholds are chosen when the model is trained, on a development split, and stored in its
-card (`card.json`).
+card (`card.json`): one set for short messages and one for long posts (`LengthThresholds`).
 """
 
 from __future__ import annotations
@@ -84,6 +84,31 @@ class Thresholds:
         return {key: getattr(self, key) for key in self.__dataclass_fields__}
 
 
+@dataclass(frozen=True)
+class LengthThresholds:
+    """Thresholds for short messages and for long posts, chosen apart.
+
+    A short message states its sign with little around it, so the model can refer on less
+    certainty there without alarming ordinary chat; a long post carries backstory,
+    reassurance and figures of speech, where the same certainty alarms ordinary posts. One
+    set for both had to be strict enough for long posts, and short emergencies on first-sight
+    sets were then asked about instead of referred (0.91-0.96 reached emergency).
+    """
+
+    short: Thresholds
+    long: Thresholds
+
+    def for_message(self, message: Message) -> Thresholds:
+        return self.long if message.long else self.short
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> LengthThresholds:
+        return cls(Thresholds.from_dict(raw["short"]), Thresholds.from_dict(raw["long"]))
+
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        return {"short": self.short.to_dict(), "long": self.long.to_dict()}
+
+
 class UnitClassifier:
     """The exported model with its tokenizer: texts in, class probabilities out."""
 
@@ -100,7 +125,7 @@ class UnitClassifier:
 
             self.card: dict[str, Any] = json.loads(paths[2].read_text(encoding="utf-8"))
             self.classes: list[str] = list(self.card["classes"])
-            self.thresholds = Thresholds.from_dict(self.card["thresholds"])
+            self.thresholds = LengthThresholds.from_dict(self.card["thresholds"])
             tokenizer = Tokenizer.from_file(str(paths[1]))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
             tokenizer.enable_padding()
@@ -164,7 +189,7 @@ class LearnedDetector:
         self,
         rules: RuleSet,
         classifier: UnitClassifier,
-        thresholds: Thresholds | None = None,
+        thresholds: LengthThresholds | None = None,
     ) -> None:
         self.classifier = classifier
         self.thresholds = thresholds or classifier.thresholds
@@ -207,7 +232,7 @@ class LearnedDetector:
         """What the thresholds make of already scored units."""
         if not units:
             return Findings()
-        t = thresholds or self.thresholds
+        t = thresholds or self.thresholds.for_message(message)
         clear = {
             Level.EMERGENCY: self._clear_sentences(
                 message, units, probabilities, Level.EMERGENCY, t.clear_emergency
