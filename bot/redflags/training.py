@@ -289,13 +289,22 @@ def fine_tune(
 
 
 def _layer_mask(bert: Any, attention_mask: Any, hidden: Any) -> Any:
-    """The attention mask in the form BERT's layers take (as BertModel.forward builds it)."""
-    mask, _ = bert._create_attention_masks(
+    """The attention mask in the form BERT's layers take (as BertModel.forward builds it).
+
+    A private method of transformers: later releases added `position_ids` to it, which an
+    encoder without a cache does not need.
+    """
+    import inspect
+
+    create = bert._create_attention_masks
+    extra = {"position_ids": None} if "position_ids" in inspect.signature(create).parameters else {}
+    mask, _ = create(
         attention_mask=attention_mask,
         encoder_attention_mask=None,
         embedding_output=hidden,
         encoder_hidden_states=None,
         cache=None,
+        **extra,
     )
     return mask
 

@@ -19,10 +19,12 @@ import json
 
 import pytest
 
-from bot.paths import redflag_sets_dir, retrieval_sets_dir
+from bot.corpus.formats import read_corpus
+from bot.paths import redflag_sets_dir, retrieval_sets_dir, starter_answers_dir
 from bot.redflags import RedFlagChecker
 from bot.redflags.evaluation import evaluate, load_examples
 from bot.redflags.report import Level
+from bot.redflags.training import GET_CHECKED_TAG
 
 FLOORS = {
     # file: (emergency sensitivity, any-flag sensitivity, largest false-alarm share)
@@ -59,12 +61,18 @@ def test_ordinary_training_questions_are_rarely_raised_to_urgent_or_emergency() 
     # The retrieval evaluation questions are everyday training questions (and off-topic
     # ones): a referral on them would be a false alarm. 0 of 434 were raised when this
     # test was written; the ceiling leaves room for a question that genuinely needs one.
-    questions = [
-        json.loads(line)["question"]
+    # Questions answered by a `get-checked` answer (a calf swollen after a flight) tell of
+    # signs that must be referred: they are not ordinary, as in training.
+    get_checked = {
+        record.id for record in read_corpus(starter_answers_dir()) if GET_CHECKED_TAG in record.tags
+    }
+    rows = [
+        json.loads(line)
         for path in sorted(retrieval_sets_dir().glob("*.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+    questions = [row["question"] for row in rows if not get_checked.intersection(row["relevant"])]
     checker = RedFlagChecker.default()
 
     raised = [q for q in questions if checker.check(q).level >= Level.URGENT]
