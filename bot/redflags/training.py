@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -52,6 +52,9 @@ from bot.redflags.report import Level
 from bot.redflags.rules import RuleSet, load_rules
 from bot.redflags.text import NormalisedText
 from bot.redflags.units import Unit, split_units
+
+if TYPE_CHECKING:
+    from bot.corpus.records import AnswerRecord
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TRAINING_DIR = REPOSITORY / "training" / "redflags"
@@ -106,13 +109,18 @@ def rule_examples(rules: RuleSet) -> list[EvalExample]:
 GET_CHECKED_TAG = "get-checked"
 
 
+def get_checked_ids(records: Iterable[AnswerRecord]) -> set[str]:
+    """The answers whose questions are not ordinary (see GET_CHECKED_TAG)."""
+    return {record.id for record in records if GET_CHECKED_TAG in record.tags}
+
+
 def ordinary_questions(answers: Path, retrieval_sets: Iterable[Path]) -> list[EvalExample]:
     """Questions none of which needs a referral: what most traffic looks like."""
     from bot.corpus.formats import read_corpus
     from bot.evaluation.retrieval import load_questions
 
     records = list(read_corpus(answers))
-    get_checked = {record.id for record in records if GET_CHECKED_TAG in record.tags}
+    get_checked = get_checked_ids(records)
     texts = [
         text
         for record in records

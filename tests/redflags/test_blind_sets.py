@@ -24,7 +24,7 @@ from bot.paths import redflag_sets_dir, retrieval_sets_dir, starter_answers_dir
 from bot.redflags import RedFlagChecker
 from bot.redflags.evaluation import evaluate, load_examples
 from bot.redflags.report import Level
-from bot.redflags.training import GET_CHECKED_TAG
+from bot.redflags.training import get_checked_ids
 
 FLOORS = {
     # file: (emergency sensitivity, any-flag sensitivity, largest false-alarm share)
@@ -63,9 +63,7 @@ def test_ordinary_training_questions_are_rarely_raised_to_urgent_or_emergency() 
     # test was written; the ceiling leaves room for a question that genuinely needs one.
     # Questions answered by a `get-checked` answer (a calf swollen after a flight) tell of
     # signs that must be referred: they are not ordinary, as in training.
-    get_checked = {
-        record.id for record in read_corpus(starter_answers_dir()) if GET_CHECKED_TAG in record.tags
-    }
+    get_checked = get_checked_ids(read_corpus(starter_answers_dir()))
     rows = [
         json.loads(line)
         for path in sorted(retrieval_sets_dir().glob("*.jsonl"))
