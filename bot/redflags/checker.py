@@ -7,11 +7,13 @@ decides, per concern:
 | patterns           | learned detector                    | outcome                      |
 |--------------------|-------------------------------------|------------------------------|
 | sure               | sure, partial or nothing            | refer                        |
-| sure               | reads the sentence as clearly free  | self-harm: ask; emergency:   |
-|                    | of concerns at that level           | ask unless the reply's safety|
-|                    |                                     | net lists its sign; urgent or|
-|                    |                                     | soon: nothing                |
-| set aside          | sure                                | ask (self-harm: refer)       |
+| sure               | reads every sentence the evidence   | its own partial hit: ask;    |
+|                    | spans as clearly free of concerns   | else self-harm: ask;         |
+|                    | at that level                       | emergency: ask unless the    |
+|                    |                                     | reply's safety net lists its |
+|                    |                                     | sign; urgent or soon: nothing|
+| set aside          | sure                                | ask (self-harm: refer; soon: |
+|                    |                                     | nothing)                     |
 | set aside          | partial or nothing                  | nothing (self-harm: ask,     |
 |                    |                                     | unless the model reads the   |
 |                    |                                     | sentence as clear and the    |
@@ -257,44 +259,52 @@ def _bare(text: str) -> str:
 def _decide(hits: Iterable[Hit], clear: Mapping[Level, set[int]]) -> list[_Decision]:
     """Per concern: refer, ask, or nothing, from what the detectors saw (see the module).
 
-    A detector that is sure refers, unless another detector disagrees: its context rules set
-    the same concern aside (then self-harm still refers), or it read the sentence the hit
-    rests on as clearly free of concerns at that level (a likely figure of speech, or a story
-    already settled). Then the member is asked about an emergency concern or self-harm; below
-    emergency the clear reading stands (the topic's safety net still lists the sign).
+    Each hit is judged on its own sentences. A sure hit refers unless another detector
+    disagrees: its context rules set the same concern aside (then the member is asked;
+    self-harm still refers), or it read every sentence the hit spans as clearly free of
+    concerns at that level (a likely figure of speech, or a story already settled). A sure
+    hit read so stands aside for any other evidence of the concern in the story (a partial
+    hit elsewhere is still asked about); with none, an emergency or self-harm is asked about
+    and, below emergency, the clear reading stands (the topic's safety net lists the sign).
     """
     by_rule: dict[str, dict[Certainty, list[Hit]]] = {}
     for hit in hits:
         by_rule.setdefault(hit.rule.id, {}).setdefault(hit.certainty, []).append(hit)
     decisions = []
     for seen in by_rule.values():
+        rule = next(iter(seen.values()))[0].rule
+        read_clear = clear.get(rule.level, set())
         sure_hits = seen.get(Certainty.SURE, [])
+        standing = [h for h in sure_hits if not _all_read_clear(h, read_clear)]
         partial = next(iter(seen.get(Certainty.PARTIAL, [])), None)
         aside = next(iter(seen.get(Certainty.SET_ASIDE, [])), None)
-        rule = next(iter(seen.values()))[0].rule
-        refer_anyway = rule.id == SELF_HARM
-        if sure_hits:
-            # Every sure hit counts, not only the first detector's: the patterns may rest on
-            # a sentence the model reads as ordinary while the model itself is sure of the
-            # same concern on another sentence of the story. Then both detectors agree.
-            standing = [h for h in sure_hits if h.sentence not in clear.get(rule.level, ())]
-            refer = (aside is None or refer_anyway) and bool(standing)
-            if refer or refer_anyway or rule.level is Level.EMERGENCY:
-                read_clear = not standing and not refer_anyway
-                decisions.append(_Decision(rule, refer, (standing or sure_hits)[0], read_clear))
+        self_harm = rule.id == SELF_HARM
+        if standing:
+            refer = aside is None or self_harm
+            if refer or rule.level >= Level.URGENT:
+                # Set aside by one detector, sure to another: ask ("soon" is never asked).
+                decisions.append(_Decision(rule, refer, standing[0]))
+        elif partial is not None and (aside is None or self_harm):
+            decisions.append(_Decision(rule, False, partial))
+        elif sure_hits and (self_harm or rule.level is Level.EMERGENCY):
+            decisions.append(_Decision(rule, False, sure_hits[0], read_clear=not self_harm))
             # Below emergency, the model's clear reading of every sentence the patterns rest
             # on stands: such posts are denied, asked in advance or long past far more often
             # than not, and the topic's safety net still lists the sign.
-        elif partial is not None and (aside is None or refer_anyway):
-            decisions.append(_Decision(rule, False, partial))
-        elif aside is not None and refer_anyway:
+        elif aside is not None and self_harm:
             # Self-harm words the context rules set aside ("suicide sprints", "years ago I
             # wanted to end it"): asked about, unless the model also reads every sentence
             # they are in as clearly free of emergencies; then both readings agree.
             set_aside = seen[Certainty.SET_ASIDE]
-            read_clear = all(h.sentence in clear.get(rule.level, ()) for h in set_aside)
-            decisions.append(_Decision(rule, False, aside, read_clear))
+            agreed = all(_all_read_clear(h, read_clear) for h in set_aside)
+            decisions.append(_Decision(rule, False, aside, agreed))
     return decisions
+
+
+def _all_read_clear(hit: Hit, clear: Iterable[int] | set[int]) -> bool:
+    """Whether another detector read every sentence the hit spans as clearly ordinary."""
+    spanned = hit.sentences
+    return bool(spanned) and all(index in clear for index in spanned)
 
 
 __all__ = ["RedFlagChecker", "capped"]

@@ -16,7 +16,12 @@ DRILL = "Squats went fine. Coach brought back suicides again. Anyway, what about
 
 
 def hit(
-    rules: RuleSet, rule_id: str, certainty: Certainty, detector: str, sentence: int = 1
+    rules: RuleSet,
+    rule_id: str,
+    certainty: Certainty,
+    detector: str,
+    sentence: int = 1,
+    last_sentence: int | None = None,
 ) -> Hit:
     return Hit(
         rule=rules.get(rule_id),
@@ -25,6 +30,7 @@ def hit(
         certainty=certainty,
         detector=detector,
         sentence=sentence,
+        last_sentence=last_sentence,
     )
 
 
@@ -72,6 +78,33 @@ def test_a_sure_learned_hit_the_context_rules_set_aside_becomes_a_question(
 
     assert report.level is Level.NONE
     assert [q.concern for q in report.confirm] == ["stroke"]
+
+
+def test_below_emergency_a_sure_learned_hit_the_context_rules_set_aside_is_asked_about(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    # A wheelchair player's head hit the court; "not being sick" sets the patterns' reading
+    # aside, while the model is sure of "headache that comes and goes, slow and foggy".
+    report = combine(
+        checker,
+        Findings((hit(rules, "concussion", Certainty.SET_ASIDE, "patterns", sentence=1),)),
+        Findings((hit(rules, "concussion", Certainty.SURE, "learned", sentence=2),)),
+    )
+
+    assert report.level is Level.NONE
+    assert [(q.concern, q.level) for q in report.confirm] == [("concussion", Level.URGENT)]
+
+
+def test_a_soon_concern_set_aside_by_one_detector_is_neither_referred_nor_asked(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    report = combine(
+        checker,
+        Findings((hit(rules, "night-pain", Certainty.SET_ASIDE, "patterns"),)),
+        Findings((hit(rules, "night-pain", Certainty.SURE, "learned"),)),
+    )
+
+    assert not report.raised and report.confirm == ()
 
 
 def test_partial_evidence_the_context_rules_set_aside_raises_nothing(
@@ -197,6 +230,53 @@ def test_both_detectors_sure_of_one_concern_refer_even_when_the_pattern_sentence
         ("exertional-chest-pain", "learned")
     ]
     assert report.confirm == ()
+
+
+def test_a_pattern_spanning_a_sentence_the_model_does_not_read_as_ordinary_refers(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    # "took a knee straight to my temple. Saw stars. ... This morning I've thrown up twice":
+    # the knee is in a sentence the model reads as ordinary, the vomiting is not.
+    report = combine(
+        checker,
+        Findings(
+            (
+                hit(
+                    rules,
+                    "concussion-red-flags",
+                    Certainty.SURE,
+                    "patterns",
+                    sentence=0,
+                    last_sentence=2,
+                ),
+            )
+        ),
+        Findings(clear_sentences={Level.EMERGENCY: frozenset({0, 1})}),
+    )
+
+    assert report.level is Level.EMERGENCY
+
+
+def test_a_pattern_read_as_ordinary_leaves_the_models_own_partial_hit_to_be_asked(
+    checker: RedFlagChecker, rules: RuleSet
+) -> None:
+    # The patterns' "head hit" sentence reads as ordinary, but the model half-sees a
+    # concussion two sentences on: that question is asked, not left to the safety net.
+    text = "Squats went fine. Took a knock to the head. Threw up twice since, is that normal?"
+    report = checker.combine(
+        Message.of(text),
+        [
+            Findings((hit(rules, "concussion", Certainty.SURE, "patterns", sentence=1),)),
+            Findings(
+                (hit(rules, "concussion", Certainty.PARTIAL, "learned", sentence=2),),
+                {Level.URGENT: frozenset({0, 1})},
+            ),
+        ],
+    )
+
+    assert report.level is Level.NONE
+    assert [q.concern for q in report.confirm] == ["concussion"]
+    assert report.confirm[0].evidence == "something odd happened"
 
 
 def test_two_sure_hits_both_on_sentences_read_as_ordinary_still_ask(

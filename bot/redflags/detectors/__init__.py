@@ -53,7 +53,18 @@ class Hit:
     detector: str
     sentence: int | None = None
     """Index of the sentence the evidence starts in, when the detector knows it."""
+    last_sentence: int | None = None
+    """Index of the sentence the evidence ends in (None: the one it starts in)."""
     score: float | None = None
+
+    @property
+    def sentences(self) -> range:
+        """The sentences the evidence spans ("knee to my temple ... thrown up twice" may
+        join a sentence the model reads as ordinary to one it does not)."""
+        if self.sentence is None:
+            return range(0)
+        last = self.last_sentence if self.last_sentence is not None else self.sentence
+        return range(self.sentence, max(self.sentence, last) + 1)
 
 
 @dataclass(frozen=True)

@@ -326,5 +326,6 @@ class LearnedDetector:
             certainty=certainty,
             detector=self.name,
             sentence=unit.sentence,
+            last_sentence=message.normalised.sentence_at(max(unit.start, unit.end - 1)).index,
             score=round(score, 4),
         )

@@ -77,6 +77,7 @@ class PatternDetector:
                     certainty=certainty,
                     detector=self.name,
                     sentence=min(span.sentence.index for span in spans),
+                    last_sentence=max(span.sentence.index for span in spans),
                 )
         return None
 
