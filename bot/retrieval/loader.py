@@ -111,6 +111,11 @@ class LoadedBuild:
         read from the manifest once, as every search asks for it."""
         return Decision.from_dict(self.manifest.decision)
 
+    @cached_property
+    def answer_ids(self) -> frozenset[str]:
+        """The ids of the build's answers (a search shadows them in later scopes)."""
+        return frozenset(answer.id for answer in self.answers)
+
     def answer_passages(self, answer_number: int) -> range:
         answer = self.answers[answer_number]
         return range(answer.first_passage, answer.first_passage + answer.passage_count)

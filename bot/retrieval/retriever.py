@@ -288,7 +288,7 @@ class Retriever:
                 answer_id = build.answers[match.answer_number].id
                 if answer_id not in seen:
                     merged.append(match)
-            seen.update(a.id for a in build.answers)
+            seen |= build.answer_ids
         merged.sort(key=lambda m: -m.sort_key)
         return merged
 
