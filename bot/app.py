@@ -19,10 +19,10 @@ from bot.retrieval.config import RetrievalConfig
 from bot.retrieval.encoder import Encoder, load_encoder
 from bot.retrieval.retriever import Retriever
 from bot.settings import Settings
-from bot.store.answers import AnswerRepository
 from bot.store.database import Database
 from bot.store.embedding_cache import SqlEmbeddingCache
 from bot.store.indexes import record_build
+from bot.store.phrasings import index_records
 from bot.store.privacy import purge_expired_text
 from bot.triage import TriageService
 
@@ -98,9 +98,10 @@ class TriagebotApp:
     def rebuild_index(
         self, scope: str, *, full: bool = False, progress: Progress | None = None
     ) -> BuildManifest:
-        """Build the index of `scope` from its active answers and make it current."""
+        """Build the index of `scope` from its active answers (and the shared answers it
+        confirmed phrasings for) and make it current."""
         with self.database.session() as session:
-            records = AnswerRepository(session).active_records(scope)
+            records = index_records(session, scope)
         manifest = self.builder().build(scope, records, full=full, progress=progress)
         with self.database.session() as session:
             record_build(session, manifest)

@@ -20,6 +20,9 @@ from bot.scopes import GLOBAL_SCOPE
 from bot.store.answers import AnswerRepository
 from bot.store.database import Database
 from bot.store.guilds import GuildConfig, load_guild_config
+from bot.store.phrasings import offer as offer_phrasing
+from bot.store.phrasings import propose_from_reply as propose_phrasing
+from bot.store.questions import get_or_create_salt, hash_asker
 from bot.store.replies import AnswerRef, Vote, answers_page, record_vote, save_reply
 from bot.store.screening import SAFETY_NET, record_escalation, record_screening_answer
 from bot.triage import QuestionScope, TriageResult, TriageService
@@ -108,6 +111,17 @@ class Conversation:
                 shown=shown,
                 safety_net=[topic.topic for topic in result.red_flags.safety_net],
             )
+            if _may_become_a_phrasing(result):
+                top = result.answers[0]
+                offer_phrasing(
+                    session,
+                    scope=where.scope,
+                    reply_id=reply_id,
+                    text=question,
+                    answer_scope=top.scope,
+                    answer_id=top.id,
+                    member_hash=hash_asker(get_or_create_salt(session), asker),
+                )
         return Reply(result=result, reply_id=reply_id, has_more=len(ranked) > shown)
 
     def answer_screening(
@@ -167,9 +181,25 @@ class Conversation:
             return AnswersPage(answers, page.end, page.more)
 
     def vote(self, reply_id: str, member: str, helpful: bool, seen: int | None = None) -> Vote:
-        """A member's vote on the answers they were shown (see `record_vote`)."""
+        """A member's vote on the answers they were shown (see `record_vote`). A helpful
+        vote proposes the reply's question as a phrasing of its top answer, for a moderator
+        to confirm."""
         with self.database.session() as session:
-            return record_vote(session, reply_id, member, helpful, seen)
+            vote = record_vote(session, reply_id, member, helpful, seen)
+            if helpful:
+                propose_phrasing(session, reply_id)
+            return vote
+
+
+def _may_become_a_phrasing(result: TriageResult) -> bool:
+    """A reply that showed answers to a question raising no concern: a red-flagged
+    question is not kept as corpus text, and a withheld reply showed nothing to vote on."""
+    return (
+        bool(result.answers)
+        and not result.advice_withheld
+        and result.red_flags.level is Level.NONE
+        and not result.red_flags.confirm
+    )
 
 
 def _guild(scope: str) -> str | None:

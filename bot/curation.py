@@ -8,7 +8,7 @@ so the bot runs them off the event loop.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -28,10 +28,21 @@ from bot.corpus.records import AnswerRecord, slugify
 from bot.errors import CorpusError, TriagebotError
 from bot.retrieval.builder import BuildManifest
 from bot.retrieval.retriever import IndexMissingError, RetrievedAnswer, Retriever
-from bot.store.answers import AnswerRepository, Change, StoredAnswer
+from bot.store.answers import AnswerNotFound, AnswerRepository, Change, StoredAnswer
 from bot.store.audit import record_action
 from bot.store.database import Database
-from bot.store.questions import UnansweredQuestion, unanswered_questions, unanswered_text
+from bot.store.phrasings import REJECTED, ProposedPhrasing, confirmed_for
+from bot.store.phrasings import decide as decide_phrasing
+from bot.store.phrasings import proposed as proposed_phrasings
+from bot.store.phrasings import record_confirmed as record_confirmed_phrasing
+from bot.store.phrasings import tidy as tidy_phrasing
+from bot.store.phrasings import waiting as waiting_phrasing
+from bot.store.questions import (
+    UnansweredQuestion,
+    settle_queued,
+    unanswered_questions,
+    unanswered_text,
+)
 
 MAX_IMPORT_BYTES = 5_000_000
 Progress = Callable[[int, int], None]
@@ -149,6 +160,56 @@ class Curation:
         with self.database.session() as session:
             return unanswered_text(session, scope, key)
 
+    def add_phrasing(
+        self, scopes: Sequence[str], answer_id: str, text: str, actor: str
+    ) -> PhrasingAdded:
+        """`text` as another way of asking answer `answer_id`, in the first of `scopes`.
+
+        The scope's own answer gets it in its `also_asked` (a new revision); a shared answer
+        (the starter corpus) gets it as an overlay that only this scope's index reads. Either
+        way it takes effect at the scope's next incremental build.
+        """
+        with self.database.session() as session:
+            return _add_phrasing(session, scopes, answer_id, text, actor)
+
+    def phrasing_from_queue(
+        self, scopes: Sequence[str], key: str, answer_id: str, actor: str
+    ) -> PhrasingAdded:
+        """A queued unanswered question turned into a phrasing of an existing answer; the
+        question leaves the queue."""
+        scope = scopes[0]
+        with self.database.session() as session:
+            text = unanswered_text(session, scope, key)
+            if text is None:
+                raise TriagebotError("that question is no longer in the queue (answered or purged)")
+            added = _add_phrasing(session, scopes, answer_id, text, actor)
+            settle_queued(session, scope, key)
+            return added
+
+    def proposed_phrasings(self, scope: str, limit: int = 10) -> list[ProposedPhrasing]:
+        """Questions members marked helpful replies to, waiting to become phrasings."""
+        with self.database.session() as session:
+            return proposed_phrasings(session, scope, limit)
+
+    def confirm_phrasing(self, scopes: Sequence[str], number: int, actor: str) -> PhrasingAdded:
+        """A moderator confirms proposed phrasing `number` of the first of `scopes`."""
+        with self.database.session() as session:
+            row = waiting_phrasing(session, scopes[0], number)
+            text, answer_id, answer_scope = row.text or "", row.answer_id, row.answer_scope
+            # The proposal (which named its asker) gives way to the confirmed phrasing.
+            session.delete(row)
+            session.flush()
+            searched = list(dict.fromkeys([scopes[0], answer_scope]))
+            return _add_phrasing(session, searched, answer_id, text, actor)
+
+    def reject_phrasing(self, scope: str, number: int, actor: str) -> None:
+        """A moderator rejects proposed phrasing `number`: its text is not kept."""
+        with self.database.session() as session:
+            row = waiting_phrasing(session, scope, number)
+            decide_phrasing(row, REJECTED, actor)
+            row.text = None
+            record_action(session, actor, scope, "phrasing.rejected", row.answer_id, {})
+
     def reindex(self, scope: str, actor: str, progress: Progress | None = None) -> BuildManifest:
         """The incremental rebuild of `scope`; the new build goes live when it is complete."""
         manifest = self._rebuild(scope, progress=progress)
@@ -157,6 +218,52 @@ class Curation:
                 session, actor, scope, "index.rebuilt", manifest.build_id, dict(manifest.counts)
             )
         return manifest
+
+
+@dataclass(frozen=True)
+class PhrasingAdded:
+    """Where a phrasing went: the answer it asks, and whether it was new."""
+
+    answer_id: str
+    answer_scope: str
+    overlay: bool
+    """A shared answer's phrasing, kept for this scope only."""
+    added: bool
+    """False when the answer already had that phrasing."""
+
+
+def _add_phrasing(
+    session: Session, scopes: Sequence[str], answer_id: str, text: str, actor: str
+) -> PhrasingAdded:
+    scope = scopes[0]
+    line = tidy_phrasing(text)
+    if not line:
+        raise TriagebotError("a phrasing needs the words of a question")
+    repository = AnswerRepository(session)
+    owner = next((s for s in scopes if repository.find(s, answer_id)), None)
+    if owner is None:
+        raise AnswerNotFound(scope, answer_id)
+    stored = repository.get(owner, answer_id)
+    if stored.status != "active":
+        raise TriagebotError(f"answer '{answer_id}' is retired: a phrasing would never be read")
+    known = {_fold(q) for q in (stored.record.question or "", *stored.record.also_asked)}
+    if owner != scope:
+        known |= {_fold(r.text or "") for r in confirmed_for(session, scope, answer_id)}
+    if _fold(line) in known:
+        return PhrasingAdded(answer_id, owner, owner != scope, added=False)
+    if owner == scope:
+        record = replace(stored.record, also_asked=(*stored.record.also_asked, line))
+        repository.save(record, scope, actor, "phrasing added")
+    else:
+        record_confirmed_phrasing(
+            session, scope=scope, answer_scope=owner, answer_id=answer_id, text=line, actor=actor
+        )
+        record_action(session, actor, scope, "phrasing.added", answer_id, {"shared": owner})
+    return PhrasingAdded(answer_id, owner, owner != scope, added=True)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip("?!. ")
 
 
 def parse_upload(filename: str, data: bytes) -> list[AnswerRecord]:

@@ -11,6 +11,7 @@ from bot.retrieval.decision import Decision, build_warnings
 from bot.retrieval.manifest import BuildManifest, current_build, list_builds
 from bot.scopes import GLOBAL_SCOPE
 from bot.store.answers import AnswerRepository
+from bot.store.phrasings import index_records, scopes_with_phrasings
 
 
 @click.group()
@@ -22,7 +23,9 @@ def _scopes(ctx: CliContext, scope: str | None) -> list[str]:
     if scope is not None:
         return [scope]
     with ctx.database().session() as session:
-        return AnswerRepository(session).scopes() or [GLOBAL_SCOPE]
+        # A guild that only added phrasings to shared answers still has an index of its own.
+        scopes = {*AnswerRepository(session).scopes(), *scopes_with_phrasings(session)}
+        return sorted(scopes) or [GLOBAL_SCOPE]
 
 
 def _describe(manifest: BuildManifest) -> str:
@@ -102,7 +105,7 @@ def status(ctx: CliContext, scope: str | None, as_json: bool) -> None:
     for name in _scopes(ctx, scope):
         manifest = current_build(root, name)
         with ctx.database().session() as session:
-            checksum = corpus_checksum(AnswerRepository(session).active_records(name))
+            checksum = corpus_checksum(index_records(session, name))
         up_to_date = manifest is not None and manifest.corpus_checksum == checksum
         report.append((name, manifest, up_to_date, len(list_builds(root, name))))
     if as_json:

@@ -19,7 +19,7 @@ from bot.app import TriagebotApp
 from bot.discord_app.admin import Admin
 from bot.discord_app.asking import Asking
 from bot.discord_app.cooldown import MemberCooldown
-from bot.discord_app.curating import AddQueuedQuestionButton, Curating
+from bot.discord_app.curating import PHRASING_ITEMS, AddQueuedQuestionButton, Curating
 from bot.discord_app.errors import reply_with_error
 from bot.discord_app.privacy import Privacy
 from bot.discord_app.views import PERSISTENT_ITEMS
@@ -77,7 +77,7 @@ class TriageBot(commands.Bot):
         log.info("ready to answer in %.1f s", time.perf_counter() - started)
         for cog in (Asking(self), Curating(self), Admin(self), Privacy(self)):
             await self.add_cog(cog)
-        self.add_dynamic_items(*PERSISTENT_ITEMS, AddQueuedQuestionButton)
+        self.add_dynamic_items(*PERSISTENT_ITEMS, AddQueuedQuestionButton, *PHRASING_ITEMS)
         if self.sync_commands:
             await self.sync_application_commands()
 

@@ -1,5 +1,5 @@
 """Moderators curating the corpus from Discord: add (from any message too), edit, retire,
-show, history, import, export, reindex and the unanswered queue.
+show, history, import, export, reindex, the unanswered queue and proposed phrasings.
 
 Every command checks, when it runs, that the member is a moderator (Manage Messages or
 the guild's curator role): hiding commands by default permissions is only a courtesy.
@@ -20,7 +20,7 @@ from discord.ext import commands
 from bot import scopes
 from bot.corpus.formats import CorpusProblems
 from bot.corpus.records import AnswerRecord
-from bot.curation import MAX_IMPORT_BYTES, finished
+from bot.curation import MAX_IMPORT_BYTES, PhrasingAdded, finished
 from bot.discord_app.embeds import (
     DESCRIPTION_LIMIT,
     FIELD_VALUE_LIMIT,
@@ -38,6 +38,7 @@ from bot.discord_app.forms import (
 )
 from bot.discord_app.permissions import require_moderator
 from bot.retrieval.decision import build_warnings
+from bot.retrieval.retriever import RetrievedAnswer
 from bot.store.guilds import GuildConfig
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
 
 PROGRESS_EVERY_S = 2.0
 QUEUE_SHOWN = 5
+PHRASINGS_SHOWN = 5
+ANSWERS_TO_CHOOSE_FROM = 5
+OPTION_LIMIT = 100
+"""Discord's limit on a select option's label, value and description."""
 MANAGE_MESSAGES = discord.Permissions(manage_messages=True)
 
 
@@ -78,11 +83,12 @@ class AddQueuedQuestionButton(
 ):
     """Under each unanswered question: opens the answer form with the question filled in."""
 
-    def __init__(self, key: str, label: str = "Write an answer") -> None:
+    def __init__(self, key: str, label: str = "Write an answer", row: int | None = None) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label[:80], style=discord.ButtonStyle.primary, custom_id=f"triage:addq:{key}"
-            )
+            ),
+            row=row,
         )
         self.key = key
 
@@ -113,6 +119,188 @@ class AddQueuedQuestionButton(
         await interaction.response.send_modal(
             new_answer_form(bot, config, draft, heading="Answer a queued question")
         )
+
+
+class PhrasingFromQueueButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"triage:phq:(?P<key>[0-9a-f]{64})",
+):
+    """Under each unanswered question: offers the nearest answers, for when the question is
+    only a new way of asking one of them."""
+
+    def __init__(
+        self, key: str, label: str = "Phrasing of an answer…", row: int | None = None
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80],
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"triage:phq:{key}",
+            ),
+            row=row,
+        )
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PhrasingFromQueueButton:
+        return cls(match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = cast("TriageBot", interaction.client)
+        try:
+            config = await moderator_config(bot, interaction)
+            question = await bot.run_blocking(
+                bot.app.curation.queued_question, scope_of(interaction), self.key
+            )
+            nearest = (
+                []
+                if question is None
+                else await bot.run_blocking(
+                    bot.app.curation.nearest,
+                    searched_scopes(config),
+                    question,
+                    ANSWERS_TO_CHOOSE_FROM,
+                )
+            )
+        except Exception as error:
+            await reply_with_error(interaction, error)
+            return
+        if question is None:
+            await interaction.response.send_message(
+                "That question has been answered or purged since.", ephemeral=True
+            )
+            return
+        options = answer_options(nearest)
+        if not options:
+            await interaction.response.send_message(
+                "No existing answer is close to that question: write one with its Answer button.",
+                ephemeral=True,
+            )
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(PhrasingChoice(self.key, options))
+        await interaction.response.send_message(
+            f"“{trim(defuse_mentions(question), 1500)}” is another way of asking which answer?",
+            view=view,
+            ephemeral=True,
+        )
+
+
+def answer_options(answers: list[RetrievedAnswer]) -> list[discord.SelectOption]:
+    """One option per answer, its id as the value. An id longer than an option's value can
+    hold cannot be chosen here; such an answer is left out rather than cut to a wrong id."""
+    by_id = {a.id: a for a in answers if len(a.id) <= OPTION_LIMIT}
+    return [
+        discord.SelectOption(
+            label=trim(answer.title, OPTION_LIMIT) or answer.id,
+            value=answer.id,
+            description=answer.id,
+        )
+        for answer in by_id.values()
+    ]
+
+
+class PhrasingChoice(
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"triage:phqpick:(?P<key>[0-9a-f]{64})",
+):
+    """The nearest answers to a queued question; choosing one makes the question a phrasing
+    of it, and takes the question off the queue."""
+
+    def __init__(self, key: str, options: list[discord.SelectOption]) -> None:
+        super().__init__(
+            discord.ui.Select(
+                placeholder="The answer this question asks",
+                options=options,
+                custom_id=f"triage:phqpick:{key}",
+            )
+        )
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PhrasingChoice:
+        options = item.options if isinstance(item, discord.ui.Select) else []
+        return cls(match["key"], options)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = cast("TriageBot", interaction.client)
+        try:
+            config = await moderator_config(bot, interaction)
+            added = await bot.run_blocking(
+                bot.app.curation.phrasing_from_queue,
+                searched_scopes(config),
+                self.key,
+                str(self.item.values[0]),
+                actor_of(interaction.user),
+            )
+        except Exception as error:
+            await reply_with_error(interaction, error)
+            return
+        # The outcome replaces the menu, so the question cannot be sent to a second answer.
+        await interaction.response.edit_message(content=phrasing_outcome(added), view=None)
+
+
+def phrasing_outcome(added: PhrasingAdded) -> str:
+    """What became of a phrasing, in one line."""
+    if not added.added:
+        return f"`{added.answer_id}` already had that phrasing."
+    where = " (a shared starter answer: for this server only)" if added.overlay else ""
+    return (
+        f"Added as another way of asking `{added.answer_id}`{where}. "
+        "Run `/reindex` to have the bot use it."
+    )
+
+
+class PhrasingVerdictButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"triage:phrasing:(?P<number>\d{1,18}):(?P<confirm>[01])",
+):
+    """Confirm or reject a phrasing members proposed by marking a reply helpful."""
+
+    def __init__(self, number: int, confirm: bool, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=f"{'Confirm' if confirm else 'Reject'} #{number}",
+                style=discord.ButtonStyle.success if confirm else discord.ButtonStyle.secondary,
+                custom_id=f"triage:phrasing:{number}:{int(confirm)}",
+            ),
+            row=row,
+        )
+        self.number = number
+        self.confirm = confirm
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PhrasingVerdictButton:
+        return cls(int(match["number"]), match["confirm"] == "1")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = cast("TriageBot", interaction.client)
+        actor = actor_of(interaction.user)
+        try:
+            config = await moderator_config(bot, interaction)
+            if self.confirm:
+                added = await bot.run_blocking(
+                    bot.app.curation.confirm_phrasing, searched_scopes(config), self.number, actor
+                )
+                text = f"#{self.number}: {phrasing_outcome(added)}"
+            else:
+                await bot.run_blocking(
+                    bot.app.curation.reject_phrasing, scope_of(interaction), self.number, actor
+                )
+                text = f"#{self.number} rejected: its text is not kept."
+        except Exception as error:
+            await reply_with_error(interaction, error)
+            return
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+PHRASING_ITEMS = (PhrasingFromQueueButton, PhrasingChoice, PhrasingVerdictButton)
 
 
 def new_answer_form(
@@ -417,9 +605,39 @@ class Curating(commands.Cog):
         ]
         view = discord.ui.View(timeout=None)
         for n, item in enumerate(queue, start=1):
-            view.add_item(AddQueuedQuestionButton(item.key, label=f"Answer #{n}"))
+            # One row per question, so that both of its buttons sit side by side.
+            view.add_item(AddQueuedQuestionButton(item.key, label=f"Answer #{n}", row=n - 1))
+            label = f"#{n} is a phrasing of…"
+            view.add_item(PhrasingFromQueueButton(item.key, label=label, row=n - 1))
         embed = discord.Embed(
             title="Unanswered questions, most asked first",
+            description=trim("\n".join(lines), DESCRIPTION_LIMIT),
+        )
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @app_commands.command(
+        name="phrasings",
+        description="Questions members found answered, to confirm as phrasings (moderators).",
+    )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_messages=True)
+    async def phrasings(self, interaction: discord.Interaction) -> None:
+        await moderator_config(self.bot, interaction)
+        proposals = await self.bot.run_blocking(
+            self.bot.app.curation.proposed_phrasings, scope_of(interaction), PHRASINGS_SHOWN
+        )
+        if not proposals:
+            await interaction.response.send_message(
+                "No proposed phrasings waiting.", ephemeral=True
+            )
+            return
+        lines = [f"**#{p.number}** {defuse_mentions(p.text)} → `{p.answer_id}`" for p in proposals]
+        view = discord.ui.View(timeout=None)
+        for n, proposal in enumerate(proposals):
+            for confirm in (True, False):
+                view.add_item(PhrasingVerdictButton(proposal.number, confirm, row=n))
+        embed = discord.Embed(
+            title="Proposed phrasings: new ways of asking an answer, oldest first",
             description=trim("\n".join(lines), DESCRIPTION_LIMIT),
         )
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)

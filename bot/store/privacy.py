@@ -1,8 +1,10 @@
 """Keeping as little about members as the bot needs, for no longer than it needs it.
 
 Askers and voters are stored only as salted hashes. The text of a question is kept only
-while it is unanswered (moderators need it to write an answer), and only for the
-retention period; then it is purged. A member can have everything about them deleted.
+while it is unanswered (moderators need it to write an answer), or, when a reply showed
+answers, as a phrasing a helpful vote may propose for the top answer (`bot.store.phrasings`);
+either way only for the retention period, then it is purged. A member can have everything
+about them deleted; a phrasing a moderator confirmed is corpus text and names no one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.audit import record_action
+from bot.store.phrasings import forget as forget_phrasings
+from bot.store.phrasings import purge_older_than as purge_phrasings
 from bot.store.questions import get_or_create_salt, hash_asker
 from bot.store.schema import AskedQuestion, Feedback, RedFlagEvent, ScreeningAnswer, utcnow
 
@@ -28,11 +32,13 @@ class Forgotten:
     questions: int
     votes: int
     screening_answers: int = 0
+    phrasings: int = 0
 
     def describe(self) -> str:
         return (
-            f"{self.questions} questions, {self.votes} votes and "
-            f"{self.screening_answers} answers to screening questions deleted"
+            f"{self.questions} questions, {self.votes} votes, "
+            f"{self.screening_answers} answers to screening questions and "
+            f"{self.phrasings} offered phrasings deleted"
         )
 
 
@@ -54,16 +60,23 @@ def purge_expired_text(session: Session, retention_days: int, now: datetime | No
             .values(text=None)
         )
     )
-    if questions or flagged:
+    # Questions offered or proposed as phrasings are kept no longer than unanswered ones.
+    phrasings = purge_phrasings(session, cutoff)
+    if questions or flagged or phrasings:
         record_action(
             session,
             "system",
             "*",
             "privacy.purged",
             None,
-            {"questions": questions, "red_flags": flagged, "retention_days": retention_days},
+            {
+                "questions": questions,
+                "red_flags": flagged,
+                "phrasings": phrasings,
+                "retention_days": retention_days,
+            },
         )
-    return questions + int(flagged or 0)
+    return questions + int(flagged or 0) + phrasings
 
 
 def forget_member(session: Session, member: str, actor: str) -> Forgotten:
@@ -81,6 +94,7 @@ def forget_member(session: Session, member: str, actor: str) -> Forgotten:
     answers = _count(
         session.execute(delete(ScreeningAnswer).where(ScreeningAnswer.member_hash == member_hash))
     )
+    phrasings = forget_phrasings(session, member_hash)
     # The audit names no one: the member's id would undo what was just deleted.
     record_action(
         session,
@@ -88,6 +102,13 @@ def forget_member(session: Session, member: str, actor: str) -> Forgotten:
         "*",
         "privacy.forgotten",
         None,
-        {"questions": questions, "votes": votes, "screening_answers": answers},
+        {
+            "questions": questions,
+            "votes": votes,
+            "screening_answers": answers,
+            "phrasings": phrasings,
+        },
     )
-    return Forgotten(questions=questions, votes=votes, screening_answers=answers)
+    return Forgotten(
+        questions=questions, votes=votes, screening_answers=answers, phrasings=phrasings
+    )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.schema import AppSecret, AskedQuestion, RedFlagEvent
@@ -139,3 +139,18 @@ def unanswered_text(session: Session, scope: str, key: str) -> str | None:
         )
         .limit(1)
     )
+
+
+def settle_queued(session: Session, scope: str, key: str) -> int:
+    """Take a queued question off the queue once a moderator has dealt with it: it counts
+    as answered from now on, and its text is no longer kept."""
+    result = session.execute(
+        update(AskedQuestion)
+        .where(
+            AskedQuestion.scope == scope,
+            AskedQuestion.text_key == key,
+            AskedQuestion.answered.is_(False),
+        )
+        .values(answered=True, text=None, text_key=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

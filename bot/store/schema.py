@@ -184,6 +184,34 @@ class ScreeningAnswer(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Phrasing(Base):
+    """A member's question offered as another way of asking an existing answer.
+
+    Offered when a reply showed answers (the question's text and the top answer, kept only
+    as long as unanswered questions are); proposed when a member marks that reply helpful;
+    confirmed or rejected by a moderator. A confirmed phrasing of the scope's own answer is
+    written into the answer's `also_asked`; one of a shared answer (the starter corpus)
+    stays here as an overlay that only this scope's index reads. Until it is confirmed the
+    asker is kept only as a salted hash, and forget-me deletes the row.
+    """
+
+    __tablename__ = "phrasings"
+    __table_args__ = (Index("ix_phrasings_scope_status", "scope", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64))
+    """The scope whose searches the phrasing serves."""
+    answer_scope: Mapped[str] = mapped_column(String(64))
+    answer_id: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    reply_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    member_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class RedFlagEvent(Base):
     """A raised red flag: level and rule always; the message only where the guild opted in."""
 

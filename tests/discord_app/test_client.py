@@ -16,6 +16,7 @@ EXPECTED_COMMANDS = {
     "corpus",
     "reindex",
     "unanswered",
+    "phrasings",
     "triage",
     "privacy",
     "Add to corpus",
@@ -55,7 +56,7 @@ async def test_moderator_commands_are_hidden_from_members_by_default(
     synced = harness.api.matching(lambda s: s.method == "PUT")[0].json
     by_name = {c["name"]: c for c in synced}
 
-    for name in ("answer", "corpus", "reindex", "unanswered", "Add to corpus"):
+    for name in ("answer", "corpus", "reindex", "unanswered", "phrasings", "Add to corpus"):
         assert int(by_name[name]["default_member_permissions"]) == 1 << 13, name
     assert by_name["ask"]["default_member_permissions"] is None
 

@@ -160,5 +160,5 @@ async def test_forget_me_deletes_screening_answers(asking: DiscordHarness) -> No
 
     sent = await asking.slash("privacy", subcommand="forget-me")
 
-    assert "1 answers to screening questions deleted" in sent.body["content"]
+    assert "1 answers to screening questions and" in sent.body["content"]
     assert answers(asking.bot.app) == []
