@@ -22,6 +22,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from bot.errors import ConfigurationError
+from bot.retrieval.domain import ASSEMBLED_FOLDER, DOMAIN_ALIASES, DOMAIN_MODEL_NAME, assemble
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,11 @@ def resolve_model(name_or_path: str | None) -> tuple[Path, str]:
     """The local folder of the model and the name recorded for it."""
     if name_or_path is None or name_or_path.strip().lower() in _PACKAGED_ALIASES:
         return packaged_model_path(), PACKAGED_MODEL_NAME
+    if name_or_path.strip().lower() in DOMAIN_ALIASES:
+        # Put together once per environment, on first use; a no-op when it is there.
+        from bot.paths import installed_models_dir
+
+        return assemble(installed_models_dir() / ASSEMBLED_FOLDER), DOMAIN_MODEL_NAME
     candidate = Path(name_or_path).expanduser()
     if candidate.is_dir():
         return candidate, str(candidate.resolve())
