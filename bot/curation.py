@@ -39,10 +39,12 @@ from bot.store.phrasings import tidy as tidy_phrasing
 from bot.store.phrasings import waiting as waiting_phrasing
 from bot.store.questions import (
     UnansweredQuestion,
+    question_key,
     settle_queued,
     unanswered_questions,
     unanswered_text,
 )
+from bot.store.schema import ACTIVE
 
 MAX_IMPORT_BYTES = 5_000_000
 Progress = Callable[[int, int], None]
@@ -240,16 +242,18 @@ def _add_phrasing(
     if not line:
         raise TriagebotError("a phrasing needs the words of a question")
     repository = AnswerRepository(session)
-    owner = next((s for s in scopes if repository.find(s, answer_id)), None)
-    if owner is None:
+    found = (repository.find(s, answer_id) for s in scopes)
+    stored = next((answer for answer in found if answer is not None), None)
+    if stored is None:
         raise AnswerNotFound(scope, answer_id)
-    stored = repository.get(owner, answer_id)
-    if stored.status != "active":
+    owner = stored.scope
+    if stored.status != ACTIVE:
         raise TriagebotError(f"answer '{answer_id}' is retired: a phrasing would never be read")
-    known = {_fold(q) for q in (stored.record.question or "", *stored.record.also_asked)}
+    asked = [stored.record.question or "", *stored.record.also_asked]
     if owner != scope:
-        known |= {_fold(r.text or "") for r in confirmed_for(session, scope, answer_id)}
-    if _fold(line) in known:
+        asked += [r.text or "" for r in confirmed_for(session, scope, answer_id)]
+    # The same question in other case, spacing or punctuation is not a new phrasing.
+    if question_key(line) in {question_key(q) for q in asked}:
         return PhrasingAdded(answer_id, owner, owner != scope, added=False)
     if owner == scope:
         record = replace(stored.record, also_asked=(*stored.record.also_asked, line))
@@ -260,10 +264,6 @@ def _add_phrasing(
         )
         record_action(session, actor, scope, "phrasing.added", answer_id, {"shared": owner})
     return PhrasingAdded(answer_id, owner, owner != scope, added=True)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split()).rstrip("?!. ")
 
 
 def parse_upload(filename: str, data: bytes) -> list[AnswerRecord]:

@@ -58,13 +58,12 @@ def train_encoder(ctx: CliContext, figures: bool) -> None:
     """
     from bot.corpus.formats import read_corpus
     from bot.paths import starter_answers_dir
-    from bot.retrieval.domain import DELTA_DIR, read_card, train, write_card
+    from bot.retrieval.domain import DELTA_DIR, train, write_card
     from bot.retrieval.domain_figures import measure
 
     card = train(read_corpus(starter_answers_dir()), DELTA_DIR, say=click.echo)
     click.echo(f"wrote {DELTA_DIR} ({card['steps']} steps, data {card['data_hash'][:12]})")
     if figures:
-        card = read_card(DELTA_DIR)
         card["figures"] = measure(say=click.echo)
         write_card(DELTA_DIR, card)
         click.echo("figures written to the card")

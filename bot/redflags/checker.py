@@ -43,7 +43,7 @@ very long paste are checked, so a 100 kB message costs about what a long post co
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -273,9 +273,9 @@ def _decide(hits: Iterable[Hit], clear: Mapping[Level, set[int]]) -> list[_Decis
     decisions = []
     for seen in by_rule.values():
         rule = next(iter(seen.values()))[0].rule
-        read_clear = clear.get(rule.level, set())
+        clear_sentences = clear.get(rule.level, set())
         sure_hits = seen.get(Certainty.SURE, [])
-        standing = [h for h in sure_hits if not _all_read_clear(h, read_clear)]
+        standing = [h for h in sure_hits if not _all_read_clear(h, clear_sentences)]
         partial = next(iter(seen.get(Certainty.PARTIAL, [])), None)
         aside = next(iter(seen.get(Certainty.SET_ASIDE, [])), None)
         self_harm = rule.id == SELF_HARM
@@ -296,12 +296,12 @@ def _decide(hits: Iterable[Hit], clear: Mapping[Level, set[int]]) -> list[_Decis
             # wanted to end it"): asked about, unless the model also reads every sentence
             # they are in as clearly free of emergencies; then both readings agree.
             set_aside = seen[Certainty.SET_ASIDE]
-            agreed = all(_all_read_clear(h, read_clear) for h in set_aside)
+            agreed = all(_all_read_clear(h, clear_sentences) for h in set_aside)
             decisions.append(_Decision(rule, False, aside, agreed))
     return decisions
 
 
-def _all_read_clear(hit: Hit, clear: Iterable[int] | set[int]) -> bool:
+def _all_read_clear(hit: Hit, clear: Container[int]) -> bool:
     """Whether another detector read every sentence the hit spans as clearly ordinary."""
     spanned = hit.sentences
     return bool(spanned) and all(index in clear for index in spanned)

@@ -64,7 +64,8 @@ def data_hash(records: Sequence[AnswerRecord]) -> str:
 
 
 def trained_parameter(name: str) -> bool:
-    return any(f"encoder.layer.{i}." in name for i in range(LAYER_COUNT - TRAINED_LAYERS, 6))
+    top = range(LAYER_COUNT - TRAINED_LAYERS, LAYER_COUNT)
+    return any(f"encoder.layer.{i}." in name for i in top)
 
 
 def train(

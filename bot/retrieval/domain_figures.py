@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from bot import paths
@@ -14,16 +13,12 @@ from bot.corpus.formats import read_corpus
 from bot.evaluation import retrieval as retrieval_eval
 from bot.retrieval.builder import IndexBuilder
 from bot.retrieval.cache import MemoryEmbeddingCache
-from bot.retrieval.config import DENSE, RRF, RetrievalConfig
+from bot.retrieval.config import DENSE, HYBRID
 from bot.retrieval.domain import DOMAIN_MODEL_NAME
 from bot.retrieval.encoder import PACKAGED_MODEL_NAME, load_encoder
 from bot.retrieval.retriever import Retriever
 
-MODES = {
-    "hybrid": RetrievalConfig(),
-    "rrf": replace(RetrievalConfig(), fusion=RRF),
-    "dense": replace(RetrievalConfig(), mode=DENSE),
-}
+MODES = (HYBRID, retrieval_eval.RRF_BASELINE, DENSE)
 
 
 def measure(say: Callable[[str], None] = print) -> dict[str, dict[str, dict[str, float]]]:
@@ -44,20 +39,12 @@ def measure(say: Callable[[str], None] = print) -> dict[str, dict[str, dict[str,
                 IndexBuilder(Path(folder), encoder, MemoryEmbeddingCache()).build(
                     "eval", read_corpus(corpus_path)
                 )
-                retriever = Retriever(Path(folder), encoder)
-                retriever.remember_questions([q.question for q in questions])
+                report = retrieval_eval.evaluate(
+                    Retriever(Path(folder), encoder), questions, ["eval"], modes=MODES
+                )
                 figures[model][name] = {
-                    mode: round(_mrr(retriever.with_config(config), questions), 4)
-                    for mode, config in MODES.items()
+                    mode: round(float(report["modes"][mode][retrieval_eval.ALL]["mrr@10"]), 4)  # type: ignore[index]
+                    for mode in MODES
                 }
             say(f"{model} {name}: {figures[model][name]}")
     return figures
-
-
-def _mrr(retriever: Retriever, questions: list[retrieval_eval.EvalQuestion]) -> float:
-    """MRR@10 over the in-scope questions (out-of-scope ones have nothing to rank)."""
-    ranked = retrieval_eval.rank_questions(
-        retriever, [q for q in questions if q.relevant], ["eval"]
-    )
-    values = [retrieval_eval.ranking_metrics(r.ids, r.question.relevant)["mrr@10"] for r in ranked]
-    return sum(values) / len(values) if values else 0.0

@@ -201,13 +201,15 @@ def _aggregate_by_owner(
     An owner with a single value gets that value: the bonus rewards several matching
     passages without penalising a short answer.
     """
-    sorted_owners, ranked, starts = _ranked_by_owner(owners, values)
+    as_float = np.asarray(values, dtype=np.float64)
+    order, starts = _owner_runs(owners, as_float)
+    ranked = as_float[order]
     best = ranked[starts]
     following = starts + 1
     group_ends = np.append(starts[1:], len(ranked))
     second = np.where(following < group_ends, ranked[np.minimum(following, len(ranked) - 1)], best)
     combined = (best + second_weight * second) / (1.0 + second_weight)
-    owner_ids = sorted_owners[starts].tolist()
+    owner_ids = owners[order][starts].tolist()
     return (
         dict(zip(owner_ids, combined.tolist(), strict=True)),
         dict(zip(owner_ids, best.tolist(), strict=True)),
@@ -218,20 +220,16 @@ def _argmax_by_owner(
     owners: np.ndarray, passages: np.ndarray, values: np.ndarray
 ) -> dict[int, int]:
     """Each owner's highest-valued passage (the first of equals)."""
-    order = np.lexsort((-np.asarray(values, dtype=np.float64), owners))
-    sorted_owners = owners[order]
-    starts = np.flatnonzero(np.append(True, sorted_owners[1:] != sorted_owners[:-1]))
-    return dict(zip(sorted_owners[starts].tolist(), passages[order][starts].tolist(), strict=True))
+    order, starts = _owner_runs(owners, np.asarray(values, dtype=np.float64))
+    return dict(zip(owners[order][starts].tolist(), passages[order][starts].tolist(), strict=True))
 
 
-def _ranked_by_owner(
-    owners: np.ndarray, values: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Owners and values sorted by owner, best value first within an owner, and where each
-    owner's run starts. Vectorised: a search scores every passage of about fifty answers,
-    and a Python loop over them cost about as much as the rest of the search."""
-    as_float = np.asarray(values, dtype=np.float64)
-    order = np.lexsort((-as_float, owners))
+def _owner_runs(owners: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order that sorts by owner, best value first within an owner (a stable sort:
+    the first of equals stays first), and where each owner's run starts in that order.
+    Vectorised: a search scores every passage of about fifty answers, and a Python loop
+    over them cost about as much as the rest of the search."""
+    order = np.lexsort((-values, owners))
     sorted_owners = owners[order]
     starts = np.flatnonzero(np.append(True, sorted_owners[1:] != sorted_owners[:-1]))
-    return sorted_owners, as_float[order], starts
+    return order, starts

@@ -9,7 +9,7 @@ what is kept and for how long.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.corpus.records import AnswerRecord
 from bot.errors import TriagebotError
 from bot.store.answers import AnswerRepository
-from bot.store.schema import Phrasing, utcnow
+from bot.store.schema import ACTIVE, Phrasing, utcnow
 
 OFFERED = "offered"
 PROPOSED = "proposed"
@@ -163,22 +163,10 @@ def overlay_records(
     records = []
     for (answer_scope, answer_id), texts in by_answer.items():
         shared = repository.find(answer_scope, answer_id)
-        if shared is None or shared.status != "active":
+        if shared is None or shared.status != ACTIVE:
             continue
-        record = shared.record
-        also = tuple(dict.fromkeys((*record.also_asked, *texts)))
-        records.append(
-            AnswerRecord(
-                id=record.id,
-                title=record.title,
-                body=record.body,
-                author=record.author,
-                question=record.question,
-                source_url=record.source_url,
-                tags=record.tags,
-                also_asked=also,
-            )
-        )
+        also = tuple(dict.fromkeys((*shared.record.also_asked, *texts)))
+        records.append(replace(shared.record, also_asked=also))
     return records
 
 
